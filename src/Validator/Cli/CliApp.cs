@@ -1,0 +1,50 @@
+using System.CommandLine;
+
+namespace PortSelection.Validator.Cli;
+
+/// <summary>The <c>portsel</c> command line: builds the command tree and maps failures to exit codes.</summary>
+public static class CliApp
+{
+    /// <summary>Exit code for success.</summary>
+    public const int Ok = 0;
+    /// <summary>Exit code when a validation disagrees with the kernel beyond tolerance.</summary>
+    public const int Disagreement = 1;
+    /// <summary>Exit code for bad input (one-line message, no stack trace).</summary>
+    public const int BadInput = 2;
+    /// <summary>Exit code when live-kernel work is impossible here (not root, no BPF).</summary>
+    public const int Unavailable = 3;
+
+    /// <summary>Builds the root command with every sub-command.</summary>
+    public static RootCommand BuildRoot()
+    {
+        var root = new RootCommand(
+            "portsel — model of Linux TCP local-port selection (connect()/bind()) and listen queues, " +
+            "validated against the live kernel.");
+        foreach (var c in Commands()) root.Subcommands.Add(c);
+        return root;
+    }
+
+    private static IEnumerable<Command> Commands()
+    {
+        yield break;
+    }
+
+    /// <summary>Parses and runs <paramref name="args"/>; returns the process exit code.</summary>
+    public static int Run(string[] args)
+    {
+        var root = BuildRoot();
+        try
+        {
+            var parse = root.Parse(args);
+            return parse.Invoke();
+        }
+        catch (UsageException e)
+        {
+            Console.Error.WriteLine($"portsel: {e.Message}");
+            return BadInput;
+        }
+    }
+}
+
+/// <summary>Bad input: becomes a one-line message and exit code 2 at the CLI boundary.</summary>
+public sealed class UsageException(string message) : Exception(message);

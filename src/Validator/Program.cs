@@ -1,0 +1,3 @@
+using PortSelection.Validator.Cli;
+
+return CliApp.Run(args);
