@@ -1,0 +1,33 @@
+using PortSelection.Model.Ports;
+using PortSelection.Model.Tables;
+
+namespace PortSelection.Model.Selection;
+
+/// <summary>A socket of the model host.</summary>
+public sealed class ModelSocket
+{
+    internal ModelSocket(int id, int netns, SocketOptions options) { Id = id; Netns = netns; Options = options; }
+
+    /// <summary>Socket id.</summary>
+    public int Id { get; }
+    /// <summary>Namespace id.</summary>
+    public int Netns { get; }
+    /// <summary>Options.</summary>
+    public SocketOptions Options { get; }
+    /// <summary>State.</summary>
+    public SocketState State { get; internal set; }
+    /// <summary>Local address (Any until bound or connected).</summary>
+    public Ipv4Address LocalAddress { get; internal set; }
+    /// <summary>Local port (0 until bound or connected).</summary>
+    public int LocalPort { get; internal set; }
+    /// <summary>Remote address once connected.</summary>
+    public Ipv4Address RemoteAddress { get; internal set; }
+    /// <summary>Remote port once connected.</summary>
+    public int RemotePort { get; internal set; }
+    /// <summary>The port came from connect() autobind (6.18 SOCK_CONNECT_BIND).</summary>
+    public bool ConnectBound { get; internal set; }
+    internal BindOwner? Owner { get; set; }
+
+    /// <summary>The 4-tuple (meaningful once connected).</summary>
+    public FourTuple Tuple => new(LocalAddress, LocalPort, RemoteAddress, RemotePort);
+}

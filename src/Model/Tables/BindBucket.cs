@@ -1,0 +1,52 @@
+using PortSelection.Model.Ports;
+
+namespace PortSelection.Model.Tables;
+
+/// <summary>
+/// An <c>inet_bind_bucket</c> ("tb"): one per (netns, port) with any owner, with its <c>fastreuse</c> /
+/// <c>fastreuseport</c> state, and its per-address <c>inet_bind2_bucket</c>s ("tb2", 6.1+ bhash2).
+/// </summary>
+/// <remarks>
+/// Created by connect() autobind with −1/−1 in every era (<c>__inet_hash_connect</c>); created by bind() with
+/// <c>fastreuse = reuse &amp;&amp; !listening</c>, <c>fastreuseport = reuseport ? ANY : 0</c>; a joining bind() can
+/// only lower <c>fastreuse</c> to 0 and sets <c>fastreuseport</c> to 0 or STRICT
+/// (<c>inet_csk_update_fastreuse</c>, net/ipv4/inet_connection_sock.c). shared/kernel/port-selection.md §2.2.
+/// </remarks>
+public sealed class BindBucket
+{
+    /// <summary><c>FASTREUSEPORT_ANY</c>.</summary>
+    public const sbyte FastReusePortAny = 1;
+    /// <summary><c>FASTREUSEPORT_STRICT</c>.</summary>
+    public const sbyte FastReusePortStrict = 2;
+
+    /// <summary>Creates a bucket for <paramref name="port"/>.</summary>
+    public BindBucket(int port, sbyte fastReuse, sbyte fastReusePort, long sequence)
+    {
+        Port = port;
+        FastReuse = fastReuse;
+        FastReusePort = fastReusePort;
+        Sequence = sequence;
+    }
+
+    /// <summary>The port.</summary>
+    public int Port { get; }
+    /// <summary>Creation order (newer buckets sit nearer the head of the bhash chain).</summary>
+    public long Sequence { get; }
+    /// <summary><c>tb-&gt;fastreuse</c>: −1 (connect-created), 0 or 1.</summary>
+    public sbyte FastReuse { get; internal set; }
+    /// <summary><c>tb-&gt;fastreuseport</c>: −1, 0, ANY (1) or STRICT (2).</summary>
+    public sbyte FastReusePort { get; internal set; }
+    /// <summary>The owners (all tb2 lists together).</summary>
+    public List<BindOwner> Owners { get; } = [];
+    /// <summary>Per-address (tb2) fastreuse state, 6.18 (d57f4b874946) keeps it per tb2.</summary>
+    internal Dictionary<(Ipv4Address, int), (sbyte FastReuse, sbyte FastReusePort)> Tb2 { get; } = [];
+
+    /// <summary>True when connect() skips this port: <c>fastreuse ≥ 0 || fastreuseport ≥ 0</c>.</summary>
+    public bool IsBindOwned => FastReuse >= 0 || FastReusePort >= 0;
+
+    /// <summary>The state this bucket gives its port for connect().</summary>
+    public PortState State => IsBindOwned ? PortState.BindOwned : PortState.ConnectOwned;
+
+    /// <inheritdoc />
+    public override string ToString() => $"tb(port {Port}, fastreuse {FastReuse}, fastreuseport {FastReusePort}, owners {Owners.Count})";
+}

@@ -1,0 +1,68 @@
+namespace PortSelection.Model.Tables;
+
+/// <summary>
+/// The bind hash (bhash): bind buckets of every namespace, keyed by (netns, port), chained by
+/// <c>inet_bhashfn(net, port) = (port + net_hash_mix(net)) &amp; (bhash_size − 1)</c>
+/// (include/net/inet_hashtables.h, unchanged 3.x → 7.2) so that the nodes a lookup walks can be counted.
+/// </summary>
+public sealed class BindTable
+{
+    private readonly Dictionary<(int Netns, int Port), BindBucket> _buckets = [];
+    private readonly Dictionary<int, List<BindBucket>> _chains = [];
+    private readonly int _mask;
+    private long _sequence;
+
+    /// <summary>Creates an empty table with <paramref name="bhashSize"/> buckets (a power of two).</summary>
+    public BindTable(int bhashSize) => _mask = bhashSize - 1;
+
+    /// <summary>Number of buckets in use.</summary>
+    public int Count => _buckets.Count;
+
+    /// <summary>The chain index of (netns mix, port).</summary>
+    public int ChainIndex(uint netHashMix, int port) => (int)(unchecked((uint)port + netHashMix) & (uint)_mask);
+
+    /// <summary>The bucket of (netns, port) or null.</summary>
+    public BindBucket? Find(int netns, int port) => _buckets.GetValueOrDefault((netns, port));
+
+    /// <summary>
+    /// The bucket of (netns, port) or null, counting the chain nodes walked: up to the match (newest first) or
+    /// the whole chain when absent.
+    /// </summary>
+    public BindBucket? Find(int netns, uint netHashMix, int port, out int nodesWalked)
+    {
+        nodesWalked = 0;
+        var tb = _buckets.GetValueOrDefault((netns, port));
+        if (!_chains.TryGetValue(ChainIndex(netHashMix, port), out var chain)) return tb;
+        if (tb is null) { nodesWalked = chain.Count; return null; }
+        foreach (var b in chain)
+        {
+            nodesWalked++;
+            if (ReferenceEquals(b, tb)) break;
+        }
+        return tb;
+    }
+
+    /// <summary>Creates a bucket (at the head of its chain).</summary>
+    public BindBucket Create(int netns, uint netHashMix, int port, sbyte fastReuse, sbyte fastReusePort)
+    {
+        var tb = new BindBucket(port, fastReuse, fastReusePort, ++_sequence);
+        _buckets.Add((netns, port), tb);
+        var idx = ChainIndex(netHashMix, port);
+        if (!_chains.TryGetValue(idx, out var chain)) _chains[idx] = chain = [];
+        chain.Insert(0, tb);
+        return tb;
+    }
+
+    /// <summary>Destroys the bucket of (netns, port) (<c>inet_bind_bucket_destroy</c>).</summary>
+    public void Destroy(int netns, uint netHashMix, int port)
+    {
+        if (!_buckets.Remove((netns, port), out var tb)) return;
+        var idx = ChainIndex(netHashMix, port);
+        var chain = _chains[idx];
+        chain.Remove(tb);
+        if (chain.Count == 0) _chains.Remove(idx);
+    }
+
+    /// <summary>The buckets of a namespace.</summary>
+    public IEnumerable<BindBucket> BucketsOf(int netns) => _buckets.Where(kv => kv.Key.Netns == netns).Select(kv => kv.Value);
+}

@@ -1,0 +1,29 @@
+using PortSelection.Model.Ports;
+
+namespace PortSelection.Model.Tables;
+
+/// <summary>
+/// One entry of the established hash: a live connection (SYN_SENT/ESTABLISHED/…) or a TIME_WAIT socket with
+/// the timestamps <c>tcp_twsk_unique()</c> reads.
+/// </summary>
+public sealed class EstablishedEntry
+{
+    /// <summary>The 4-tuple.</summary>
+    public required FourTuple Tuple { get; init; }
+    /// <summary>The socket id of the connection (or of the socket that entered TIME_WAIT).</summary>
+    public required int SocketId { get; init; }
+    /// <summary>True for a TIME_WAIT socket.</summary>
+    public bool TimeWait { get; set; }
+    /// <summary>TIME_WAIT substate is FIN_WAIT2 (never reused on 5.10+).</summary>
+    public bool FinWait2Substate { get; set; }
+    /// <summary>The peer used TCP timestamps (<c>tw_ts_recent_stamp != 0</c>); required for any reuse.</summary>
+    public bool HasTimestamps { get; set; } = true;
+    /// <summary><c>tw_ts_recent_stamp</c>: seconds of the last timestamp received (≈ the close time).</summary>
+    public long TsRecentStampSeconds { get; set; }
+    /// <summary><c>tw_entry_stamp</c> (6.14+): when the socket entered TIME_WAIT, in ms.</summary>
+    public long EntryStampMs { get; set; }
+    /// <summary>When the TIME_WAIT socket dies (entry + 60 s, TCP_TIMEWAIT_LEN), in ms.</summary>
+    public long ExpiresAtMs { get; set; } = long.MaxValue;
+    /// <summary>Insertion order (newer entries sit nearer the head of the ehash chain).</summary>
+    public long Sequence { get; set; }
+}
