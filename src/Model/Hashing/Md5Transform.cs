@@ -10,7 +10,7 @@ namespace PortSelection.Model.Hashing;
 /// <remarks>
 /// <para>Kernel: lib/md5.c (<c>md5_transform</c>, exported through include/linux/cryptohash.h; 3.1 to 4.10 callers in
 /// net/core/secure_seq.c). <c>secure_ipv4_port_ephemeral()</c> used it from the 3.1-era commit 6e5714eaf77d "net: Compute
-/// protocol sequence numbers and fragment IDs using MD5" until 7cd23e5300c1 (4.11) replaced it with SipHash;
+/// protocol sequence numbers and fragment IDs using MD5" (id from memory, port-selection.md §1/§11) until 7cd23e5300c1 (4.11) replaced it with SipHash;
 /// shared/kernel/port-selection.md §4.1.</para>
 /// <para>No padding, no length, no byte swapping: the kernel callers pass raw words. To hash a byte block the
 /// RFC 1321 way, the 16 words are the little-endian u32 of the block's bytes and the digest bytes are the
