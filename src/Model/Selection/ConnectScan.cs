@@ -1,3 +1,4 @@
+using PortSelection.Model.Hashing;
 using PortSelection.Model.Kernel;
 using PortSelection.Model.Ports;
 using PortSelection.Model.Tables;
@@ -94,7 +95,7 @@ public static class ConnectScan
                 offset = unchecked(st.Hint + (uint)off) % remaining;
                 break;
             case ConnectEra.D:
-                index = (int)HashOf32((uint)off, st.Order);
+                index = (int)Hash32.Of((uint)off, st.Order);
                 before = st[index.Value];
                 offset = unchecked(before + (uint)off) % remaining;
                 break;
@@ -146,8 +147,6 @@ public static class ConnectScan
         return c.Failure(step, remaining, start, index, before);
     }
 
-    /// <summary><c>hash_32(val, bits)</c> (include/linux/hash.h): <c>(val · 0x61C88647) &gt;&gt; (32 − bits)</c>.</summary>
-    private static uint HashOf32(uint val, int bits) => unchecked(val * 0x61C88647u) >> (32 - bits);
 
     /// <summary>Per-scan evaluation of candidates against the tables, with the counters of the era.</summary>
     private sealed class Context(ConnectScanRequest req, BindTable bind, EstablishedTable ehash, PortRange range)

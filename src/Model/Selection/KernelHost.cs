@@ -1,3 +1,4 @@
+using PortSelection.Model.Hashing;
 using PortSelection.Model.Kernel;
 using PortSelection.Model.Ports;
 using PortSelection.Model.Tables;
@@ -412,7 +413,8 @@ public sealed class KernelHost
         }
     }
 
-    /// <summary>ehash bucket hash of a 4-tuple (placeholder mix until the kernel's inet_ehashfn is wired in).</summary>
+    /// <summary>The ehash value of a 4-tuple: <c>inet_ehashfn</c> of the profile's form (6.15+ port-additive, 9544d60a2605).</summary>
     private uint EhashBucket(int netns, FourTuple t) =>
-        unchecked((uint)HashCode.Combine(netns, t.LocalAddress.Value, t.LocalPort, t.RemoteAddress.Value, t.RemotePort, Layout.EhashSecret));
+        EhashFn.InetEhashfn(t.LocalAddress.Be32, (ushort)t.LocalPort, t.RemoteAddress.Be32, (ushort)t.RemotePort,
+            Layout.EhashSecret, _netns[netns].Mix, Profile.EhashPortAdditive);
 }

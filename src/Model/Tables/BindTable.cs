@@ -1,3 +1,5 @@
+using PortSelection.Model.Hashing;
+
 namespace PortSelection.Model.Tables;
 
 /// <summary>
@@ -19,7 +21,7 @@ public sealed class BindTable
     public int Count => _buckets.Count;
 
     /// <summary>The chain index of (netns mix, port).</summary>
-    public int ChainIndex(uint netHashMix, int port) => (int)(unchecked((uint)port + netHashMix) & (uint)_mask);
+    public int ChainIndex(uint netHashMix, int port) => (int)BindHashFn.InetBhashfn((ushort)port, netHashMix, (uint)_mask + 1);
 
     /// <summary>The bucket of (netns, port) or null.</summary>
     public BindBucket? Find(int netns, int port) => _buckets.GetValueOrDefault((netns, port));
