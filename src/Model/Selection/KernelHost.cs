@@ -220,9 +220,9 @@ public sealed class KernelHost
 
         var tb = Bind.Find(sk.Netns, port);
         if (tb is null) tb = Bind.Create(sk.Netns, mix, port, 0, 0);
-        UpdateFastReuse(tb, sk, listening: false);
         sk.LocalAddress = address;
         sk.LocalPort = port;
+        UpdateFastReuse(tb, sk, listening: false);
         sk.State = SocketState.Bound;
         AddOwner(sk, tb, connectBound: false);
         return result;
