@@ -39,8 +39,8 @@ public sealed class KernelHost
         _offsets = offsets;
         Layout = layout ?? TableLayout.Default;
         Perturb = perturb ?? new PerturbState(profile.PerturbOrder, profile.PerturbOrder > 0 ? draws : null);
-        if (profile.PerturbOrder != Perturb.Order)
-            throw new ArgumentException($"perturb table order {Perturb.Order} does not match the profile's {profile.PerturbOrder}", nameof(perturb));
+        if ((profile.PerturbOrder == 0) != (Perturb.Order == 0) || (profile.Era == ConnectEra.D && Perturb.Order != 8))
+            throw new ArgumentException($"perturb table order {Perturb.Order} does not fit era {profile.Era} (A–C: no table; D: 8; E: 1..24, default 16)", nameof(perturb));
         Bind = new BindTable(Layout.BhashSize);
         uint ehashMask = (uint)Layout.EhashSize - 1;
         Established = new EstablishedTable((ns, t) => EhashBucket(ns, t) & ehashMask);

@@ -26,7 +26,17 @@ public static class CliApp
 
     private static IEnumerable<Command> Commands()
     {
-        yield break;
+        yield return ExplainCommand.Create();
+        yield return FillCommand.Create();
+
+    }
+
+    private static IEnumerable<string> CommandPath(ParseResult parse)
+    {
+        var names = new List<string>();
+        for (var r = parse.CommandResult; r is not null; r = r.Parent as System.CommandLine.Parsing.CommandResult)
+            if (r.Command is not RootCommand) names.Insert(0, r.Command.Name);
+        return names;
     }
 
     /// <summary>Parses and runs <paramref name="args"/>; returns the process exit code.</summary>
@@ -36,7 +46,12 @@ public static class CliApp
         try
         {
             var parse = root.Parse(args);
-            return parse.Invoke();
+            if (parse.Errors.Count > 0)
+            {
+                Console.Error.WriteLine($"portsel: {parse.Errors[0].Message} (see 'portsel {string.Join(' ', CommandPath(parse))} --help')");
+                return BadInput;
+            }
+            return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
         catch (UsageException e)
         {
