@@ -14,6 +14,11 @@ namespace PortSelection.Model.Simulation;
 /// Pure and deterministic: all randomness comes from the injected <see cref="Random"/> (seed it). Arrivals and
 /// departures are memoryless, so the next departure is drawn at rate <c>min(n, c)·μ</c> after every state change
 /// (CTMC / Gillespie simulation); retrials are scheduled events. Time averages exclude the warm-up period.
+/// <para>Retrials are re-offered at the exact instants of the SYN schedule (as the kernel does, up to timer-wheel rounding,
+/// which groups them further), so SYNs blocked together during one full period come back together one schedule step
+/// later. This burst structure makes retransmitted SYNs more likely to be blocked than fresh ones when blocking is
+/// frequent; the fixed point of <see cref="RetrialFixedPoint"/> ignores it (it assumes Poisson retrials), see the
+/// agreement tests.</para>
 /// </remarks>
 public static class AcceptQueueSimulation
 {
@@ -43,7 +48,7 @@ public static class AcceptQueueSimulation
 
         double t = 0, tStart = double.NaN;
         int n = 0;
-        long fresh = 0, measured = 0, offered = 0, blocked = 0, failed = 0, departuresMeasured = 0;
+        long fresh = 0, freshBlocked = 0, measured = 0, offered = 0, blocked = 0, failed = 0, departuresMeasured = 0;
         double areaSystem = 0, areaQueue = 0;
         double nextArrival = lambda > 0 ? Exp(random, lambda) : double.PositiveInfinity;
         double nextDeparture = double.PositiveInfinity;
@@ -91,6 +96,7 @@ public static class AcceptQueueSimulation
             if (n >= capacity)
             {
                 if (!double.IsNaN(tStart)) blocked++;
+                if (isMeasured && attempt == 0) freshBlocked++;
                 if (retrySchedule is not null && attempt + 1 < retrySchedule.Attempts)
                     retries.Enqueue((start, attempt + 1, isMeasured), start + retrySchedule.AttemptMs(attempt + 1)!.Value / 1000.0);
                 else if (isMeasured && retrySchedule is not null) failed++;
@@ -108,7 +114,7 @@ public static class AcceptQueueSimulation
             measured, offered, blocked, offered > 0 ? (double)blocked / offered : 0,
             duration > 0 ? departuresMeasured / duration : 0,
             duration > 0 ? areaQueue / duration : 0, duration > 0 ? areaSystem / duration : 0,
-            failed, latencies);
+            failed, latencies, freshBlocked);
     }
 
     private static double Exp(Random random, double rate) => -Math.Log(1 - random.NextDouble()) / rate;
