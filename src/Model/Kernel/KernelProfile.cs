@@ -89,6 +89,9 @@ public sealed record KernelProfile
     /// <summary>4.2+ (90c337da1524): <c>IP_BIND_ADDRESS_NO_PORT</c> exists.</summary>
     public bool BindAddressNoPort { get; init; }
 
+    /// <summary>The listen-queue switches of this version (listen-queues.md; see <see cref="ListenQueueProfile"/>).</summary>
+    public ListenQueueProfile Listen => ListenQueueProfile.FromVersion(Version);
+
     /// <summary>Locks are taken per probe (4.6–6.14: <c>spin_lock_bh</c> per candidate bucket; ≤4.5 plain spin_lock with BH off).</summary>
     public bool LockPerProbe => !RcuPreCheck;
 
