@@ -17,7 +17,7 @@ public class ModelPurityTests
         "System.IO.File", "System.IO.FileInfo", "System.IO.FileStream", "System.IO.Directory", "System.IO.DirectoryInfo",
         "System.IO.StreamReader", "System.IO.StreamWriter", "System.IO.Path", "System.Console",
         "System.Diagnostics.Process", "System.Diagnostics.Stopwatch", "System.DateTime", "System.DateTimeOffset",
-        "System.TimeProvider", "System.Random", "System.Threading.Thread", "System.Threading.Timer",
+        "System.TimeProvider", "System.Threading.Thread", "System.Threading.Timer",
         "System.Security.Cryptography.RandomNumberGenerator", "System.Runtime.InteropServices.Marshal",
         "System.Runtime.InteropServices.DllImportAttribute", "System.Runtime.InteropServices.LibraryImportAttribute",
         "System.Runtime.InteropServices.NativeLibrary", "System.Net.Sockets.Socket", "System.Net.Http.HttpClient",
@@ -60,6 +60,28 @@ public class ModelPurityTests
                 used.Add(md.GetString(m.Name));
         }
         Assert.All(used, n => Assert.Equal("get_CurrentManagedThreadId", n));
+    }
+
+    /// <summary>An injected, seeded <see cref="Random"/> is allowed; creating an unseeded one or using <c>Random.Shared</c> is not.</summary>
+    [Fact]
+    public void Model_never_creates_ambient_randomness()
+    {
+        using var pe = new PEReader(File.OpenRead(Model.Location));
+        var md = pe.GetMetadataReader();
+        var bad = new List<string>();
+        foreach (var h in md.MemberReferences)
+        {
+            var m = md.GetMemberReference(h);
+            if (m.Parent.Kind != HandleKind.TypeReference) continue;
+            var t = md.GetTypeReference((TypeReferenceHandle)m.Parent);
+            if (md.GetString(t.Namespace) != "System" || md.GetString(t.Name) != "Random") continue;
+            var name = md.GetString(m.Name);
+            var sig = md.GetBlobReader(m.Signature);
+            sig.ReadSignatureHeader();
+            int parameters = sig.ReadCompressedInteger();
+            if (name == "get_Shared" || (name == ".ctor" && parameters == 0)) bad.Add(name);
+        }
+        Assert.Empty(bad);
     }
 
     [Fact]
