@@ -26,7 +26,8 @@ public static class CliApp
 
     private static IEnumerable<Command> Commands()
     {
-        yield break;
+        yield return ProbeCommand.Create();
+        yield return CleanupCommand.Create();
     }
 
     /// <summary>Parses and runs <paramref name="args"/>; returns the process exit code.</summary>
