@@ -37,7 +37,7 @@ public static class CliApp
         try
         {
             var parse = root.Parse(args);
-            return parse.Invoke();
+            return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
         catch (UsageException e)
         {

@@ -90,12 +90,18 @@ public static class ProbeCommand
             {
                 // The shell waits for one line, so its pid is traced before the command runs;
                 // `exec` keeps that pid. The command's stdin is then at EOF.
-                var psi = new ProcessStartInfo("/bin/sh") { UseShellExecute = false, RedirectStandardInput = true };
+                // When the trace goes to stdout, the command's stdout is forwarded to our stderr.
+                var psi = new ProcessStartInfo("/bin/sh") { UseShellExecute = false, RedirectStandardInput = true, RedirectStandardOutput = outPath is null };
                 psi.ArgumentList.Add("-c");
                 psi.ArgumentList.Add("read _portsel_go; exec \"$@\"");
                 psi.ArgumentList.Add("portsel-probe");
                 foreach (var a in command) psi.ArgumentList.Add(a);
                 child = Process.Start(psi) ?? throw new UsageException($"cannot start {command[0]}");
+                if (outPath is null)
+                {
+                    child.OutputDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine(e.Data); };
+                    child.BeginOutputReadLine();
+                }
                 session.Trace(child.Id);
                 traced.Add(child.Id);
                 child.StandardInput.WriteLine();
@@ -132,7 +138,10 @@ public static class ProbeCommand
             foreach (var e in session.TakeEvents()) { writer.WriteEvent(e); written++; }
             writer.WriteFooter(written, session.LostEvents, session.LostThreadStates);
             if (child is { HasExited: true })
+            {
+                child.WaitForExit(); // flush forwarded output
                 Console.Error.WriteLine($"portsel: command exited with code {child.ExitCode}");
+            }
             Console.Error.WriteLine($"portsel: {written} events, {session.LostEvents} lost, backend {session.Backend.ToString().ToLowerInvariant()}");
             return CliApp.Ok;
         }

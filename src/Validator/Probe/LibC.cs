@@ -28,6 +28,17 @@ internal static unsafe partial class LibC
     [LibraryImport(Lib, EntryPoint = "close", SetLastError = true)]
     internal static partial int Close(int fd);
 
+    [LibraryImport(Lib, EntryPoint = "readlink", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    private static partial nint ReadLinkRaw(string path, byte* buf, nuint size);
+
+    /// <summary>readlink(2) (works on /proc/*/ns/* magic links); null on error.</summary>
+    internal static string? ReadLink(string path)
+    {
+        var buf = stackalloc byte[512];
+        var n = ReadLinkRaw(path, buf, 512);
+        return n <= 0 ? null : Marshal.PtrToStringUTF8((IntPtr)buf, (int)n);
+    }
+
     [LibraryImport(Lib, EntryPoint = "setns", SetLastError = true)]
     internal static partial int SetNs(int fd, int nstype);
 

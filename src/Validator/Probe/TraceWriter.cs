@@ -29,7 +29,7 @@ public sealed record TraceHeader
 /// </summary>
 public sealed class TraceWriter(Stream stream) : IDisposable
 {
-    private readonly Utf8JsonWriter _json = new(stream, new JsonWriterOptions { Indented = false, SkipValidation = false });
+    private readonly Utf8JsonWriter _json = new(stream, new JsonWriterOptions { Indented = false, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
     private readonly Stream _stream = stream;
 
     /// <summary>Writes the header line.</summary>

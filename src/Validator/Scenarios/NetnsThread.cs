@@ -45,9 +45,13 @@ public sealed class NetnsThread : IDisposable
     /// <summary>The namespace's identity as /proc shows it (<c>net:[inode]</c>).</summary>
     public string NamespaceId { get; private set; } = "";
 
-    /// <summary>Identity of the namespace of process 1 (the host's network namespace).</summary>
-    public static string HostNamespaceId =>
-        new FileInfo("/proc/1/ns/net").LinkTarget ?? throw new InvalidOperationException("cannot read /proc/1/ns/net");
+    /// <summary>Identity of the host's network namespace: that of this process's main thread (which
+    /// never joins another namespace), read once. /proc/1/ns/net is often not readable.</summary>
+    public static string HostNamespaceId => HostId.Value;
+
+    private static readonly Lazy<string> HostId = new(() =>
+        LibC.ReadLink($"/proc/{Environment.ProcessId}/task/{Environment.ProcessId}/ns/net")
+        ?? throw new InvalidOperationException("cannot read this process's /proc/PID/ns/net"));
 
     private void Loop()
     {
@@ -60,6 +64,7 @@ public sealed class NetnsThread : IDisposable
                 _startError = $"open {NamespacePath}: {LibC.Describe(Marshal.GetLastPInvokeError())}";
                 return;
             }
+            _ = HostNamespaceId; // read before leaving the host namespace
             var rc = LibC.SetNs(fd, LibC.CloneNewNet);
             var errno = Marshal.GetLastPInvokeError();
             LibC.Close(fd);
@@ -68,9 +73,9 @@ public sealed class NetnsThread : IDisposable
                 _startError = $"setns({NamespacePath}, CLONE_NEWNET): {LibC.Describe(errno)}";
                 return;
             }
-            NamespaceId = new FileInfo("/proc/thread-self/ns/net").LinkTarget ?? "";
             var host = HostNamespaceId;
-            var mainThread = new FileInfo($"/proc/{Environment.ProcessId}/task/{Environment.ProcessId}/ns/net").LinkTarget;
+            NamespaceId = LibC.ReadLink("/proc/thread-self/ns/net") ?? "";
+            var mainThread = LibC.ReadLink($"/proc/{Environment.ProcessId}/task/{Environment.ProcessId}/ns/net");
             if (NamespaceId.Length == 0 || NamespaceId == host || NamespaceId == mainThread)
             {
                 _startError = $"setns did not move the thread out of the host network namespace ({NamespaceId})";

@@ -1,5 +1,7 @@
 using System.Text.RegularExpressions;
 
+using PortSelection.Validator.Probe;
+
 namespace PortSelection.Validator.Scenarios;
 
 /// <summary>
@@ -113,7 +115,7 @@ public sealed partial class NetworkNamespace : IDisposable
         var hostBefore = ReadHostFile(path);
         Thread.Invoke(() =>
         {
-            if (new FileInfo("/proc/thread-self/ns/net").LinkTarget == NetnsThread.HostNamespaceId)
+            if (LibC.ReadLink("/proc/thread-self/ns/net") == NetnsThread.HostNamespaceId)
                 throw new InvalidOperationException("refusing to write a sysctl from the host network namespace");
             File.WriteAllText(path, value + "\n");
         }, TimeSpan.FromSeconds(10));
