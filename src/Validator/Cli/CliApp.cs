@@ -27,6 +27,7 @@ public static class CliApp
     private static IEnumerable<Command> Commands()
     {
         yield return ProbeCommand.Create();
+        yield return FillCommand.Create();
         yield return CleanupCommand.Create();
     }
 
@@ -43,6 +44,12 @@ public static class CliApp
         {
             Console.Error.WriteLine($"portsel: {e.Message}");
             return BadInput;
+        }
+        catch (Exception e) when (e is InvalidOperationException or TimeoutException or IOException or UnauthorizedAccessException)
+        {
+            // Live-kernel work failed (namespace, setns, sockets, interrupted run): one line, exit 3.
+            Console.Error.WriteLine($"portsel: {e.Message}");
+            return Unavailable;
         }
     }
 }

@@ -58,6 +58,7 @@ public static class ProbeCommand
             if (!NamespaceJanitor.IsAlive(p)) throw new UsageException($"no process or thread {p}");
 
         BpfLog.Verbose = verbose;
+        LiveResources.HandleInterrupt = false; // Ctrl-C stops the loop below; `using` disposes
         ProbeSession session;
         try
         {

@@ -39,6 +39,14 @@ internal static unsafe partial class LibC
         return n <= 0 ? null : Marshal.PtrToStringUTF8((IntPtr)buf, (int)n);
     }
 
+    [LibraryImport(Lib, EntryPoint = "umount2", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    internal static partial int Umount2(string target, int flags);
+
+    [LibraryImport(Lib, EntryPoint = "unlink", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    internal static partial int Unlink(string path);
+
+    internal const int MntDetach = 2;
+
     [LibraryImport(Lib, EntryPoint = "setns", SetLastError = true)]
     internal static partial int SetNs(int fd, int nstype);
 

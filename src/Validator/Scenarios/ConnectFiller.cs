@@ -50,6 +50,10 @@ public sealed class ConnectFiller : IDisposable
     /// <summary>Results, in call order.</summary>
     public List<ConnectResult> Results { get; } = [];
 
+    /// <summary>Why the last <see cref="Run"/> stopped: "count", "EADDRNOTAVAIL", "time limit", or
+    /// "EMFILE/ENFILE" (the open-file limit bounds how many sockets can be held).</summary>
+    public string StopReason { get; private set; } = "";
+
     /// <summary>Open client sockets (closed by <see cref="Dispose"/>).</summary>
     public int OpenSockets => _fds.Count;
 
@@ -66,14 +70,31 @@ public sealed class ConnectFiller : IDisposable
         bool stopAtAddrNotAvail = true, uint destinationAddress = RawSocket.Loopback)
     {
         var deadline = LibC.MonotonicNs() + (long)timeLimit.TotalNanoseconds;
+        StopReason = "count";
         for (var i = 0; i < destinations.Count; i++)
         {
-            if (LibC.MonotonicNs() > deadline) break;
+            if (LibC.MonotonicNs() > deadline)
+            {
+                StopReason = "time limit";
+                break;
+            }
             var r = ConnectOne(i, destinations[i], options, destinationAddress);
             Results.Add(r);
-            if (stopAtAddrNotAvail && r.Errno == RawSocket.EAddrNotAvail) break;
+            if (stopAtAddrNotAvail && r.Errno == RawSocket.EAddrNotAvail)
+            {
+                StopReason = "EADDRNOTAVAIL";
+                break;
+            }
+            if (r.Errno is EMFile or ENFile)
+            {
+                StopReason = $"{LibC.ErrnoName(r.Errno)} (open-file limit; held {_fds.Count} sockets)";
+                break;
+            }
         }
     }
+
+    private const int EMFile = 24;
+    private const int ENFile = 23;
 
     private ConnectResult ConnectOne(int index, ushort dport, ConnectSocketOptions o, uint daddr)
     {

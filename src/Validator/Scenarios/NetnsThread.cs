@@ -102,7 +102,8 @@ public sealed class NetnsThread : IDisposable
     /// be bounded itself).</exception>
     public T Invoke<T>(Func<T> work, TimeSpan? timeout = null)
     {
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        if (Volatile.Read(ref _disposed) != 0)
+            throw new ObjectDisposedException(nameof(NetnsThread), $"the namespace thread of {NamespacePath} was stopped (namespace removed; interrupted run?)");
         T result = default!;
         Exception? error = null;
         using var done = new ManualResetEventSlim(false);

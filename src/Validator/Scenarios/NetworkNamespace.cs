@@ -165,11 +165,29 @@ public sealed partial class NetworkNamespace : IDisposable
         t.Join(TimeSpan.FromSeconds(5));
     }
 
-    /// <summary>Deletes a namespace by name (<c>ip netns del</c>); true when it is gone.</summary>
+    /// <summary>
+    /// Deletes a namespace by name the way <c>ip netns del</c> does — lazy unmount of the bind
+    /// mount, then unlink — with direct libc calls (no child process, no file descriptor: works
+    /// even when the open-file limit is exhausted); falls back to <c>ip netns del</c>.
+    /// True when it is gone.
+    /// </summary>
     public static bool Delete(string name)
     {
-        var r = ExternalTool.Run(ExternalTool.Ip, ["netns", "del", name]);
-        return r.Ok || !File.Exists(System.IO.Path.Combine(NetnsDirectory, name));
+        if (name.Contains('/') || !name.StartsWith(Prefix, StringComparison.Ordinal))
+            throw new ArgumentException($"not a {Prefix}* namespace name: {name}", nameof(name));
+        var path = System.IO.Path.Combine(NetnsDirectory, name);
+        LibC.Umount2(path, LibC.MntDetach);
+        LibC.Unlink(path);
+        if (!File.Exists(path)) return true;
+        try
+        {
+            var r = ExternalTool.Run(ExternalTool.Ip, ["netns", "del", name]);
+            return r.Ok || !File.Exists(path);
+        }
+        catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception or IOException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Stops the worker thread and deletes the namespace.</summary>

@@ -54,6 +54,8 @@ public sealed record PortFillResult
     public required IReadOnlyList<ProbeEvent> Events { get; init; }
     /// <summary>Lost events of the probe session (ring full + user-side overflow).</summary>
     public required long LostEvents { get; init; }
+    /// <summary>Why the workload stopped (see <see cref="ConnectFiller.StopReason"/>).</summary>
+    public required string StopReason { get; init; }
     /// <summary>Thread id of the workload thread.</summary>
     public required int WorkloadTid { get; init; }
     /// <summary>Namespace sysctls during the run.</summary>
@@ -157,7 +159,7 @@ public static class PortFillScenario
                         foreach (var l in listeners) l.Dispose();
                     }, TimeSpan.FromSeconds(30));
                 }
-                catch (TimeoutException)
+                catch (Exception e) when (e is TimeoutException or ObjectDisposedException)
                 {
                     filler.Dispose(); // fds are process-wide: close them from here
                     foreach (var l in listeners) l.Dispose();
@@ -190,6 +192,7 @@ public static class PortFillScenario
                 Events = events,
                 LostEvents = lost,
                 WorkloadTid = tid,
+                StopReason = filler.StopReason,
                 Sysctls = snapshot,
                 Header = header,
             };
