@@ -4,6 +4,13 @@ namespace PortSelection.Validator.Scenarios;
 /// A TCP listener that never accepts: completed connections stay in its accept queue, so every
 /// client port stays in use. Create and dispose it on the namespace's thread.
 /// </summary>
+/// <remarks>
+/// Uses raw libc <c>listen()</c> so the backlog is exactly what the scenario says; the kernel then
+/// clamps it to the namespace's <c>net.core.somaxconn</c> (listen-queues.md §2.1).
+/// <c>System.Net.Sockets.Socket.Listen()</c> without an argument passes a huge backlog
+/// (<c>int.MaxValue</c> in current .NET), i.e. "somaxconn", and <c>TcpListener.Start()</c> does the
+/// same — fine for load, not for exact queue experiments.
+/// </remarks>
 public sealed class Listener : IDisposable
 {
     private int _fd;
