@@ -28,7 +28,9 @@ public static class CliApp
     {
         yield return ExplainCommand.Create();
         yield return FillCommand.Create();
-
+        yield return ProbeCommand.Create();
+        yield return LiveFillCommand.Create();
+        yield return CleanupCommand.Create();
     }
 
     private static IEnumerable<string> CommandPath(ParseResult parse)
@@ -57,6 +59,12 @@ public static class CliApp
         {
             Console.Error.WriteLine($"portsel: {e.Message}");
             return BadInput;
+        }
+        catch (Exception e) when (e is InvalidOperationException or TimeoutException or IOException or UnauthorizedAccessException)
+        {
+            // Live-kernel work failed (namespace, setns, sockets, interrupted run): one line, exit 3.
+            Console.Error.WriteLine($"portsel: {e.Message}");
+            return Unavailable;
         }
     }
 }

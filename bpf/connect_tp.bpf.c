@@ -1,0 +1,203 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * connect_tp.bpf.c — the tracepoint backend (works where kprobes and fentry do not).
+ *
+ * Brackets the connect() port scan with events that exist as BTF tracepoints:
+ *   sys_enter(connect)  -> CONNECT_ENTER
+ *   inet_sock_set_state CLOSE -> SYN_SENT  -> SCAN_START   (tcp_v4_connect, right before
+ *                                                          inet_hash_connect(); port still 0)
+ *   inet_sock_set_state SYN_SENT -> CLOSE before any SYN -> SCAN_FAILED (EADDRNOTAVAIL)
+ *   first net_dev_queue of that socket's SYN              -> PORT_CHOSEN (skc_num via CO-RE)
+ *   sys_exit(connect)   -> CONNECT_EXIT (ret = 0 or -errno)
+ * plus SYN retransmissions (tcp_retransmit_skb on a traced socket still in SYN_SENT), SYN-ACK
+ * retransmissions of registered listen ports, and fork following (sched_process_fork).
+ * Only tasks whose tgid or tid is in `pids` are traced.
+ */
+#include "portsel_event.h"
+
+#define PHASE_IN_CONNECT 1 /* inside connect(), no SYN_SENT yet */
+#define PHASE_SCANNING 2   /* SYN_SENT seen, waiting for the SYN (or CLOSE) */
+#define PHASE_DONE 3       /* port reported or scan failed */
+
+struct inflight {
+	u64 sk;
+	u32 phase;
+	u32 pad;
+};
+
+/* Per-thread state of a connect() in progress, keyed by tid. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384);
+	__type(key, u32);
+	__type(value, struct inflight);
+} inflight SEC(".maps");
+
+/* Sockets that entered SYN_SENT from a traced task (for SYN retransmissions). */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 131072);
+	__type(key, u64);
+	__type(value, u8);
+} socks SEC(".maps");
+
+static __always_inline void fill_sock(struct portsel_event *e, struct sock *sk)
+{
+	e->sk = (u64)sk;
+	e->saddr = sk->__sk_common.skc_rcv_saddr;
+	e->daddr = sk->__sk_common.skc_daddr;
+	e->sport = sk->__sk_common.skc_num;
+	e->dport = bpf_ntohs(sk->__sk_common.skc_dport);
+	e->family = sk->__sk_common.skc_family;
+}
+
+SEC("tp_btf/sys_enter")
+int portsel_sys_enter(u64 *ctx)
+{
+	long nr = (long)BPF_ARG(ctx, 1);
+	if (nr != PORTSEL_NR_CONNECT)
+		return 0;
+	u64 id = bpf_get_current_pid_tgid();
+	if (!portsel_traced(id))
+		return 0;
+	u32 tid = (u32)id;
+	struct inflight f = { .sk = 0, .phase = PHASE_IN_CONNECT, .pad = 0 };
+	if (bpf_map_update_elem(&inflight, &tid, &f, BPF_ANY) != 0)
+		portsel_count_lost(1);
+	struct portsel_event *e = portsel_reserve(id, PORTSEL_EV_CONNECT_ENTER);
+	if (!e)
+		return 0;
+	e->aux = PORTSEL_NR_CONNECT;
+	portsel_submit(e);
+	return 0;
+}
+
+SEC("tp_btf/sys_exit")
+int portsel_sys_exit(u64 *ctx)
+{
+	u64 id = bpf_get_current_pid_tgid();
+	u32 tid = (u32)id;
+	struct inflight *f = bpf_map_lookup_elem(&inflight, &tid);
+	if (!f)
+		return 0;
+	u64 sk = f->sk;
+	bpf_map_delete_elem(&inflight, &tid);
+	struct portsel_event *e = portsel_reserve(id, PORTSEL_EV_CONNECT_EXIT);
+	if (!e)
+		return 0;
+	e->ret = (s32)(long)BPF_ARG(ctx, 1);
+	e->sk = sk;
+	e->aux = PORTSEL_NR_CONNECT;
+	portsel_submit(e);
+	return 0;
+}
+
+SEC("tp_btf/inet_sock_set_state")
+int portsel_set_state(u64 *ctx)
+{
+	struct sock *sk = (struct sock *)BPF_ARG(ctx, 0);
+	int oldstate = (int)BPF_ARG(ctx, 1);
+	int newstate = (int)BPF_ARG(ctx, 2);
+	if (sk->sk_protocol != IPPROTO_TCP)
+		return 0;
+	u64 id = bpf_get_current_pid_tgid();
+	u64 key = (u64)sk;
+	if (newstate == TCP_CLOSE)
+		bpf_map_delete_elem(&socks, &key);
+	if (!portsel_traced(id))
+		return 0;
+	u32 tid = (u32)id;
+	u32 kind = PORTSEL_EV_STATE_CHANGE;
+	struct inflight *f = bpf_map_lookup_elem(&inflight, &tid);
+	if (f) {
+		if (oldstate == TCP_CLOSE && newstate == TCP_SYN_SENT && f->phase == PHASE_IN_CONNECT) {
+			kind = PORTSEL_EV_SCAN_START;
+			f->sk = key;
+			f->phase = PHASE_SCANNING;
+			u8 one = 1;
+			bpf_map_update_elem(&socks, &key, &one, BPF_ANY);
+		} else if (oldstate == TCP_SYN_SENT && newstate == TCP_CLOSE &&
+			   f->phase == PHASE_SCANNING && f->sk == key) {
+			kind = PORTSEL_EV_SCAN_FAILED;
+			f->phase = PHASE_DONE;
+		}
+	}
+	struct portsel_event *e = portsel_reserve(id, kind);
+	if (!e)
+		return 0;
+	fill_sock(e, sk);
+	e->oldstate = (u8)oldstate;
+	e->newstate = (u8)newstate;
+	portsel_submit(e);
+	return 0;
+}
+
+SEC("tp_btf/net_dev_queue")
+int portsel_net_dev_queue(u64 *ctx)
+{
+	u64 id = bpf_get_current_pid_tgid();
+	u32 tid = (u32)id;
+	struct inflight *f = bpf_map_lookup_elem(&inflight, &tid);
+	if (!f || f->phase != PHASE_SCANNING)
+		return 0;
+	struct sk_buff *skb = (struct sk_buff *)BPF_ARG(ctx, 0);
+	struct sock *sk = skb->sk;
+	if (!sk || (u64)sk != f->sk)
+		return 0;
+	f->phase = PHASE_DONE;
+	struct portsel_event *e = portsel_reserve(id, PORTSEL_EV_PORT_CHOSEN);
+	if (!e)
+		return 0;
+	fill_sock(e, sk);
+	e->newstate = sk->__sk_common.skc_state;
+	portsel_submit(e);
+	return 0;
+}
+
+SEC("tp_btf/tcp_retransmit_skb")
+int portsel_retransmit_skb(u64 *ctx)
+{
+	struct sock *sk = (struct sock *)BPF_ARG(ctx, 0);
+	if (sk->__sk_common.skc_state != TCP_SYN_SENT)
+		return 0;
+	u64 key = (u64)sk;
+	if (!bpf_map_lookup_elem(&socks, &key))
+		return 0;
+	struct portsel_event *e = portsel_reserve(bpf_get_current_pid_tgid(), PORTSEL_EV_SYN_RETRANSMIT);
+	if (!e)
+		return 0;
+	fill_sock(e, sk);
+	e->newstate = TCP_SYN_SENT;
+	portsel_submit(e);
+	return 0;
+}
+
+SEC("tp_btf/tcp_retransmit_synack")
+int portsel_retransmit_synack(u64 *ctx)
+{
+	struct sock *sk = (struct sock *)BPF_ARG(ctx, 0);
+	u16 port = sk->__sk_common.skc_num;
+	if (!bpf_map_lookup_elem(&lports, &port))
+		return 0;
+	struct portsel_event *e = portsel_reserve(bpf_get_current_pid_tgid(), PORTSEL_EV_SYNACK_RETRANSMIT);
+	if (!e)
+		return 0;
+	fill_sock(e, sk);
+	e->newstate = TCP_SYN_RECV;
+	portsel_submit(e);
+	return 0;
+}
+
+SEC("tp_btf/sched_process_fork")
+int portsel_fork(u64 *ctx)
+{
+	struct task_struct *parent = (struct task_struct *)BPF_ARG(ctx, 0);
+	struct task_struct *child = (struct task_struct *)BPF_ARG(ctx, 1);
+	u32 ptgid = parent->tgid;
+	u32 ctgid = child->tgid;
+	if (ctgid == ptgid || !bpf_map_lookup_elem(&pids, &ptgid))
+		return 0;
+	u8 one = 1;
+	bpf_map_update_elem(&pids, &ctgid, &one, BPF_ANY);
+	return 0;
+}

@@ -1,0 +1,143 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * portsel_event.h — the one record every probe backend submits to the ring buffer `events`,
+ * plus the maps and the emit helper shared by all backends.
+ *
+ * Mirrored field by field by src/Validator/Probe/ProbeEvent.cs; the offsets below are asserted
+ * here with _Static_assert and in C# by ProbeEventLayoutTests. Change both or neither.
+ */
+#ifndef PORTSEL_EVENT_H
+#define PORTSEL_EVENT_H
+
+#include "portsel.h"
+
+/* Event kinds (ProbeEventKind in C#). */
+#define PORTSEL_EV_CONNECT_ENTER 1      /* sys_enter connect (nr 42) */
+#define PORTSEL_EV_CONNECT_EXIT 2       /* sys_exit of that connect; ret = 0 or -errno */
+#define PORTSEL_EV_SCAN_START 3         /* inet_sock_set_state CLOSE -> SYN_SENT (port still 0) */
+#define PORTSEL_EV_SCAN_FAILED 4        /* SYN_SENT -> CLOSE before any SYN left */
+#define PORTSEL_EV_PORT_CHOSEN 5        /* first SYN queued (net_dev_queue) / tcp_connect */
+#define PORTSEL_EV_STATE_CHANGE 6       /* any other TCP state change seen for a traced task */
+#define PORTSEL_EV_SYN_RETRANSMIT 7     /* tcp_retransmit_skb on a traced socket in SYN_SENT */
+#define PORTSEL_EV_SYNACK_RETRANSMIT 8  /* tcp_retransmit_synack on a registered listen port */
+#define PORTSEL_EV_HASH_CONNECT_ENTER 9 /* kprobe inet_hash_connect / fentry __inet_hash_connect */
+#define PORTSEL_EV_HASH_CONNECT_EXIT 10 /* kretprobe / fexit; ret, duration_ns */
+
+struct portsel_event {
+	u64 ts_ns;       /*  0: bpf_ktime_get_ns() = CLOCK_MONOTONIC */
+	u64 duration_ns; /*  8: kind-specific duration (hash-connect exit), else 0 */
+	u64 sk;          /* 16: socket identity (kernel address, only for correlation) */
+	u32 pid;         /* 24: tgid */
+	u32 tid;         /* 28: thread id */
+	u32 kind;        /* 32: PORTSEL_EV_* */
+	s32 ret;         /* 36: syscall / function return (0 or -errno) */
+	u32 saddr;       /* 40: IPv4 source, network byte order as in the kernel */
+	u32 daddr;       /* 44: IPv4 destination, network byte order */
+	u16 sport;       /* 48: local port, host order */
+	u16 dport;       /* 50: remote port, host order */
+	u16 family;      /* 52: AF_INET / AF_INET6 */
+	u8 oldstate;     /* 54: TCP state before (state events) */
+	u8 newstate;     /* 55: TCP state after */
+	u32 cpu;         /* 56: bpf_get_smp_processor_id() */
+	u32 aux;         /* 60: kind-specific (syscall nr for connect events) */
+};
+
+_Static_assert(sizeof(struct portsel_event) == 64, "portsel_event size");
+_Static_assert(__builtin_offsetof(struct portsel_event, ts_ns) == 0, "ts_ns");
+_Static_assert(__builtin_offsetof(struct portsel_event, duration_ns) == 8, "duration_ns");
+_Static_assert(__builtin_offsetof(struct portsel_event, sk) == 16, "sk");
+_Static_assert(__builtin_offsetof(struct portsel_event, pid) == 24, "pid");
+_Static_assert(__builtin_offsetof(struct portsel_event, tid) == 28, "tid");
+_Static_assert(__builtin_offsetof(struct portsel_event, kind) == 32, "kind");
+_Static_assert(__builtin_offsetof(struct portsel_event, ret) == 36, "ret");
+_Static_assert(__builtin_offsetof(struct portsel_event, saddr) == 40, "saddr");
+_Static_assert(__builtin_offsetof(struct portsel_event, daddr) == 44, "daddr");
+_Static_assert(__builtin_offsetof(struct portsel_event, sport) == 48, "sport");
+_Static_assert(__builtin_offsetof(struct portsel_event, dport) == 50, "dport");
+_Static_assert(__builtin_offsetof(struct portsel_event, family) == 52, "family");
+_Static_assert(__builtin_offsetof(struct portsel_event, oldstate) == 54, "oldstate");
+_Static_assert(__builtin_offsetof(struct portsel_event, newstate) == 55, "newstate");
+_Static_assert(__builtin_offsetof(struct portsel_event, cpu) == 56, "cpu");
+_Static_assert(__builtin_offsetof(struct portsel_event, aux) == 60, "aux");
+
+/* ---- maps shared by every backend (same names: the loader finds them by name) ------------ */
+
+/* Traced ids: a tgid (whole process) or a single tid. Value unused (1). */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, u32);
+	__type(value, u8);
+} pids SEC(".maps");
+
+/* Listen ports whose SYN-ACK retransmissions are reported. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1024);
+	__type(key, u16);
+	__type(value, u8);
+} lports SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 8 * 1024 * 1024);
+} events SEC(".maps");
+
+/* lost[0]: ring-buffer reservation failures. lost[1]: per-thread state map full. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 2);
+	__type(key, u32);
+	__type(value, u64);
+} lost SEC(".maps");
+
+static __always_inline void portsel_count_lost(u32 slot)
+{
+	u64 *v = bpf_map_lookup_elem(&lost, &slot);
+	if (v)
+		__sync_fetch_and_add(v, 1);
+}
+
+/* True when the current task (its tgid or its tid) is traced. */
+static __always_inline bool portsel_traced(u64 pid_tgid)
+{
+	u32 tgid = pid_tgid >> 32;
+	u32 tid = (u32)pid_tgid;
+	return bpf_map_lookup_elem(&pids, &tgid) || bpf_map_lookup_elem(&pids, &tid);
+}
+
+/* Reserves a zeroed record stamped with time, ids, cpu and kind; NULL (counted) when full. */
+static __always_inline struct portsel_event *portsel_reserve(u64 pid_tgid, u32 kind)
+{
+	struct portsel_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		portsel_count_lost(0);
+		return NULL;
+	}
+	e->ts_ns = bpf_ktime_get_ns();
+	e->duration_ns = 0;
+	e->sk = 0;
+	e->pid = pid_tgid >> 32;
+	e->tid = (u32)pid_tgid;
+	e->kind = kind;
+	e->ret = 0;
+	e->saddr = 0;
+	e->daddr = 0;
+	e->sport = 0;
+	e->dport = 0;
+	e->family = 0;
+	e->oldstate = 0;
+	e->newstate = 0;
+	e->cpu = bpf_get_smp_processor_id();
+	e->aux = 0;
+	return e;
+}
+
+static __always_inline void portsel_submit(struct portsel_event *e)
+{
+	bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
+}
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+#endif /* PORTSEL_EVENT_H */

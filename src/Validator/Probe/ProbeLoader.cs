@@ -1,0 +1,175 @@
+namespace PortSelection.Validator.Probe;
+
+/// <summary>
+/// Opens, loads and attaches one backend's object, or explains in one line why it cannot;
+/// <see cref="OpenFirstWorking"/> walks fentry → kprobe → tracepoint.
+/// </summary>
+internal static class ProbeLoader
+{
+    /// <summary>Tries the backends in order; returns the first that works and every attempt.</summary>
+    public static (LoadedProbe? Probe, List<BackendAttempt> Attempts) OpenFirstWorking(
+        IEnumerable<ProbeBackend> order, string bpfDirectory)
+    {
+        BpfLog.Install();
+        var attempts = new List<BackendAttempt>();
+        foreach (var backend in order)
+        {
+            var probe = TryOpen(ProbeBackendSpec.For(backend), bpfDirectory, out var attempt);
+            attempts.Add(attempt);
+            if (probe is not null) return (probe, attempts);
+        }
+        return (null, attempts);
+    }
+
+    /// <summary>Loads and attaches <paramref name="spec"/>; null with the reason in <paramref name="attempt"/>.</summary>
+    public static LoadedProbe? TryOpen(ProbeBackendSpec spec, string bpfDirectory, out BackendAttempt attempt)
+    {
+        var path = Path.Combine(bpfDirectory, spec.ObjectFile);
+        if (!File.Exists(path))
+        {
+            attempt = new(spec.Backend, false, $"object file missing: {path}");
+            return null;
+        }
+
+        var raw = LibBpf.ObjectOpenFile(path, IntPtr.Zero);
+        if (raw == IntPtr.Zero)
+        {
+            var errno = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
+            attempt = new(spec.Backend, false, $"bpf_object__open_file({spec.ObjectFile}) failed: {LibC.Describe(errno)}");
+            return null;
+        }
+
+        var obj = new BpfObjectHandle(raw);
+        var links = new List<BpfLinkHandle>();
+        var notes = new List<string>();
+        try
+        {
+            var programs = new List<(ProbeProgram Program, IntPtr Ptr)>();
+            foreach (var p in spec.Programs)
+            {
+                var ptr = LibBpf.FindProgramByName(raw, p.Name);
+                if (ptr == IntPtr.Zero)
+                {
+                    attempt = new(spec.Backend, false, $"program {p.Name} not found in {spec.ObjectFile}");
+                    Dispose(links, obj);
+                    return null;
+                }
+                programs.Add((p, ptr));
+            }
+
+            var rc = LibBpf.ObjectLoad(raw);
+            if (rc < 0)
+            {
+                attempt = new(spec.Backend, false, LoadFailureReason(spec, -rc));
+                Dispose(links, obj);
+                return null;
+            }
+
+            foreach (var (program, ptr) in programs)
+            {
+                var link = LibBpf.ProgramAttach(ptr);
+                if (link == IntPtr.Zero)
+                {
+                    var errno = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
+                    var section = LibBpf.Utf8(LibBpf.ProgramSectionName(ptr)) ?? program.Name;
+                    if (program.Required)
+                    {
+                        attempt = new(spec.Backend, false, AttachFailureReason(spec, section, errno));
+                        Dispose(links, obj);
+                        return null;
+                    }
+                    notes.Add($"optional {section} not attached: {LibC.Describe(errno)}");
+                    continue;
+                }
+                links.Add(new BpfLinkHandle(link));
+            }
+
+            var maps = new Dictionary<string, int>(StringComparer.Ordinal);
+            foreach (var name in new[] { "pids", "lports", "events", "lost" })
+            {
+                var map = LibBpf.FindMapByName(raw, name);
+                var fd = map == IntPtr.Zero ? -1 : LibBpf.MapFd(map);
+                if (fd < 0)
+                {
+                    attempt = new(spec.Backend, false, $"map {name} missing in {spec.ObjectFile}");
+                    Dispose(links, obj);
+                    return null;
+                }
+                maps[name] = fd;
+            }
+
+            attempt = new(spec.Backend, true, notes.Count == 0 ? "ok" : "ok; " + string.Join("; ", notes));
+            return new LoadedProbe(spec.Backend, obj, links, maps);
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            attempt = new(spec.Backend, false, $"libbpf.so.1 unusable: {e.Message}");
+            Dispose(links, obj);
+            return null;
+        }
+    }
+
+    private static void Dispose(List<BpfLinkHandle> links, BpfObjectHandle obj)
+    {
+        foreach (var l in links) l.Dispose();
+        obj.Dispose();
+    }
+
+    private static string LoadFailureReason(ProbeBackendSpec spec, int errno)
+    {
+        var basic = $"bpf_object__load({spec.ObjectFile}) failed: {LibC.Describe(errno)}";
+        var hint = (spec.Backend, errno) switch
+        {
+            (ProbeBackend.Fentry, 1) => " — the kernel refuses BPF_PROG_TYPE_TRACING (fentry/fexit) programs here (platform policy; no verifier log)",
+            (ProbeBackend.Fentry, 524) or (ProbeBackend.Fentry, 95) => " — no BPF trampoline support for this function on this kernel",
+            (_, 1) => " — not permitted (needs root with CAP_BPF/CAP_PERFMON)",
+            (_, 22) => " — the verifier rejected a program (run with --verbose for the log)",
+            _ => "",
+        };
+        var last = BpfLog.LastMatching("failed to load") ?? BpfLog.LastMatching(spec.ObjectFile.Replace(".o", "", StringComparison.Ordinal));
+        return basic + hint + (last is null || hint.Length > 0 ? "" : $" [{last}]");
+    }
+
+    private static string AttachFailureReason(ProbeBackendSpec spec, string section, int errno)
+    {
+        var basic = $"attach {section} failed: {LibC.Describe(errno)}";
+        var hint = (spec.Backend, errno) switch
+        {
+            (ProbeBackend.Kprobe, 2) => " — kprobes are not available on this kernel (CONFIG_KPROBES is off, or the function is not probeable)",
+            (ProbeBackend.Kprobe, 95) => " — kprobe attach not supported here",
+            (ProbeBackend.Tracepoint, 2) => " — tracepoint not found in this kernel's BTF",
+            _ => "",
+        };
+        return basic + hint;
+    }
+}
+
+/// <summary>A loaded and attached backend: the object, its links, and the shared map fds.</summary>
+internal sealed class LoadedProbe : IDisposable
+{
+    private readonly List<BpfLinkHandle> _links;
+
+    public LoadedProbe(ProbeBackend backend, BpfObjectHandle obj, List<BpfLinkHandle> links, Dictionary<string, int> mapFds)
+    {
+        Backend = backend;
+        Object = obj;
+        _links = links;
+        MapFds = mapFds;
+    }
+
+    public ProbeBackend Backend { get; }
+
+    public BpfObjectHandle Object { get; }
+
+    public IReadOnlyDictionary<string, int> MapFds { get; }
+
+    public int LinkCount => _links.Count;
+
+    /// <summary>Detaches every link, then closes the object (maps and programs go with it).</summary>
+    public void Dispose()
+    {
+        foreach (var l in _links) l.Dispose();
+        _links.Clear();
+        Object.Dispose();
+    }
+}
