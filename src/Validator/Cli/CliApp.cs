@@ -26,21 +26,33 @@ public static class CliApp
 
     private static IEnumerable<Command> Commands()
     {
-        yield break;
+        yield return BacklogCommand.Create();
     }
 
     /// <summary>Parses and runs <paramref name="args"/>; returns the process exit code.</summary>
-    public static int Run(string[] args)
+    public static int Run(string[] args) => Run(args, Console.Out, Console.Error);
+
+    /// <summary>Parses and runs <paramref name="args"/> writing to the given streams; returns the process exit code.</summary>
+    /// <param name="args">Command-line arguments.</param>
+    /// <param name="output">Standard output.</param>
+    /// <param name="error">Standard error.</param>
+    public static int Run(string[] args, TextWriter output, TextWriter error)
     {
         var root = BuildRoot();
         try
         {
             var parse = root.Parse(args);
-            return parse.Invoke();
+            if (parse.Errors.Count > 0)
+            {
+                // System.CommandLine would print help and return 1; bad input is exit code 2 with one line.
+                error.WriteLine($"portsel: {parse.Errors[0].Message} (see 'portsel {string.Join(' ', args.TakeWhile(a => !a.StartsWith('-')))} --help')");
+                return BadInput;
+            }
+            return parse.Invoke(new InvocationConfiguration { Output = output, Error = error });
         }
         catch (UsageException e)
         {
-            Console.Error.WriteLine($"portsel: {e.Message}");
+            error.WriteLine($"portsel: {e.Message}");
             return BadInput;
         }
     }
