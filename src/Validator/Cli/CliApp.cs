@@ -31,18 +31,17 @@ public static class CliApp
         yield return ProbeCommand.Create();
         yield return LiveFillCommand.Create();
         yield return CleanupCommand.Create();
-    }
-
-    private static IEnumerable<string> CommandPath(ParseResult parse)
-    {
-        var names = new List<string>();
-        for (var r = parse.CommandResult; r is not null; r = r.Parent as System.CommandLine.Parsing.CommandResult)
-            if (r.Command is not RootCommand) names.Insert(0, r.Command.Name);
-        return names;
+        yield return BacklogCommand.Create();
     }
 
     /// <summary>Parses and runs <paramref name="args"/>; returns the process exit code.</summary>
-    public static int Run(string[] args)
+    public static int Run(string[] args) => Run(args, Console.Out, Console.Error);
+
+    /// <summary>Parses and runs <paramref name="args"/> writing to the given streams; returns the process exit code.</summary>
+    /// <param name="args">Command-line arguments.</param>
+    /// <param name="output">Standard output.</param>
+    /// <param name="error">Standard error.</param>
+    public static int Run(string[] args, TextWriter output, TextWriter error)
     {
         var root = BuildRoot();
         try
@@ -50,20 +49,21 @@ public static class CliApp
             var parse = root.Parse(args);
             if (parse.Errors.Count > 0)
             {
-                Console.Error.WriteLine($"portsel: {parse.Errors[0].Message} (see 'portsel {string.Join(' ', CommandPath(parse))} --help')");
+                // System.CommandLine would print help and return 1; bad input is exit code 2 with one line.
+                error.WriteLine($"portsel: {parse.Errors[0].Message} (see 'portsel {string.Join(' ', args.TakeWhile(a => !a.StartsWith('-')))} --help')");
                 return BadInput;
             }
-            return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+            return parse.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
         }
         catch (UsageException e)
         {
-            Console.Error.WriteLine($"portsel: {e.Message}");
+            error.WriteLine($"portsel: {e.Message}");
             return BadInput;
         }
         catch (Exception e) when (e is InvalidOperationException or TimeoutException or IOException or UnauthorizedAccessException)
         {
             // Live-kernel work failed (namespace, setns, sockets, interrupted run): one line, exit 3.
-            Console.Error.WriteLine($"portsel: {e.Message}");
+            error.WriteLine($"portsel: {e.Message}");
             return Unavailable;
         }
     }
