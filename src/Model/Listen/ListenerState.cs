@@ -21,6 +21,7 @@ namespace PortSelection.Model.Listen;
 public sealed class ListenerState
 {
     private readonly SortedDictionary<long, ListenRequest> _requests = new();
+    private readonly SortedSet<(long TimeMs, long ClientId)> _timers = new();
     private readonly Dictionary<long, long> _cookieClients = new();
     private readonly List<ListenerTraceEntry> _trace = new();
     private long _lastCookieSentMs = long.MinValue;
@@ -78,7 +79,7 @@ public sealed class ListenerState
     public IReadOnlyList<ListenerTraceEntry> Trace => _trace;
 
     /// <summary>The earliest pending request timer, or null when there is none.</summary>
-    public long? NextTimerMs => _requests.Count == 0 ? null : _requests.Values.Min(r => r.NextTimerMs);
+    public long? NextTimerMs => _timers.Count == 0 ? null : _timers.Min.TimeMs;
 
     /// <summary>Counter totals since the listener was created.</summary>
     public ListenCounters Counters => new(_lo, _ld, _reqQFullDrop, _reqQFullDoCookies, _cookiesSent, _cookiesRecv,
@@ -167,7 +168,9 @@ public sealed class ListenerState
             return SynOutcome.CookieSent;
         }
 
-        _requests[clientId] = new ListenRequest(clientId, timeMs, 0, false, timeMs + SynAckInterval(0));
+        var created = new ListenRequest(clientId, timeMs, 0, false, timeMs + SynAckInterval(0));
+        _requests[clientId] = created;
+        _timers.Add((created.NextTimerMs, clientId));
         YoungCount++;
         return SynOutcome.RequestCreated;
     }
@@ -277,15 +280,13 @@ public sealed class ListenerState
     {
         if (timeMs < NowMs)
             throw new ArgumentException($"event time {timeMs} ms lies before the model time {NowMs} ms; accepted: non-decreasing times", nameof(timeMs));
-        while (_requests.Count > 0)
+        while (_timers.Count > 0)
         {
-            ListenRequest next = default;
-            bool found = false;
-            foreach (var r in _requests.Values)
-                if (!found || r.NextTimerMs < next.NextTimerMs) { next = r; found = true; }
-            if (next.NextTimerMs > timeMs || (!inclusive && next.NextTimerMs == timeMs)) break;
-            NowMs = next.NextTimerMs;
-            FireTimer(next);
+            var (due, clientId) = _timers.Min;
+            if (due > timeMs || (!inclusive && due == timeMs)) break;
+            _timers.Remove(_timers.Min);
+            NowMs = due;
+            FireTimer(_requests[clientId]);
         }
         NowMs = timeMs;
     }
@@ -313,7 +314,9 @@ public sealed class ListenerState
         if (Profile.SynRetransCounter) _synRetrans++;
         if (req.NumTimeout == 0) YoungCount--;
         int n = req.NumTimeout + 1;
-        _requests[req.ClientId] = req with { NumTimeout = n, NextTimerMs = req.NextTimerMs + SynAckInterval(n) };
+        var next = req with { NumTimeout = n, NextTimerMs = req.NextTimerMs + SynAckInterval(n) };
+        _requests[req.ClientId] = next;
+        _timers.Add((next.NextTimerMs, req.ClientId));
         _trace.Add(new ListenerTraceEntry(req.NextTimerMs, req.ClientId, ListenerTraceKind.SynAckRetransmitted));
     }
 
@@ -324,6 +327,7 @@ public sealed class ListenerState
     private void RemoveRequest(ListenRequest req)
     {
         _requests.Remove(req.ClientId);
+        _timers.Remove((req.NextTimerMs, req.ClientId));
         if (req.Young) YoungCount--;
     }
 }

@@ -40,7 +40,7 @@ internal sealed record BacklogReport
     [JsonPropertyName("latency_p99_s")] public double? LatencyP99S { get; init; }
     [JsonPropertyName("latency_p999_s")] public double? LatencyP999S { get; init; }
     [JsonPropertyName("syn_queue_mean")] public double? SynQueueMean { get; init; }
-    [JsonPropertyName("syn_queue_needed_1e-6")] public long? SynQueueNeeded { get; init; }
+    [JsonPropertyName("syn_queue_needed")] public long? SynQueueNeeded { get; init; }
     [JsonPropertyName("recommendation")] public BacklogRecommendation? Recommendation { get; init; }
     [JsonPropertyName("notes")] public required List<string> Notes { get; init; }
 

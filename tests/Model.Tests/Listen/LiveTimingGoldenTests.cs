@@ -11,8 +11,17 @@ public class LiveTimingGoldenTests
 {
     private static void Within(double measuredS, long modelMs)
     {
-        double tol = Math.Max(0.040, 0.08 * modelMs / 1000.0);
+        double tol = Math.Max(0.040, 0.08 * modelMs / 1000.0);   // §6.4
         Assert.InRange(measuredS, modelMs / 1000.0 - tol, modelMs / 1000.0 + tol);
+        Assert.True(TimingTolerance.Agrees(measuredS * 1000, modelMs));
+    }
+
+    [Fact]
+    public void Tolerance_rule_of_section_6_4()
+    {
+        Assert.Equal(40, TimingTolerance.ToleranceMs(100));
+        Assert.Equal(80, TimingTolerance.ToleranceMs(1000), 9);
+        Assert.False(TimingTolerance.Agrees(1300, 1000));
     }
 
     private static void Matches(double[] measuredRetransmitsS, double? measuredGiveUpS, ClientSynSchedule model)
