@@ -31,6 +31,7 @@ public static class CliApp
         yield return ProbeCommand.Create();
         yield return LiveFillCommand.Create();
         yield return CleanupCommand.Create();
+        yield return ValidateCommand.Create();
     }
 
     private static IEnumerable<string> CommandPath(ParseResult parse)
@@ -50,7 +51,8 @@ public static class CliApp
             var parse = root.Parse(args);
             if (parse.Errors.Count > 0)
             {
-                Console.Error.WriteLine($"portsel: {parse.Errors[0].Message} (see 'portsel {string.Join(' ', CommandPath(parse))} --help')");
+                var message = string.Join(' ', parse.Errors[0].Message.Split(['\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries).Select(x => x.Trim()));
+                Console.Error.WriteLine($"portsel: {message} (see 'portsel {string.Join(' ', CommandPath(parse))} --help')");
                 return BadInput;
             }
             return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
