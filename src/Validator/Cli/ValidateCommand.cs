@@ -12,7 +12,7 @@ namespace PortSelection.Validator.Cli;
 public static class ValidateCommand
 {
     /// <summary>The checks, in the order <c>all</c> runs them.</summary>
-    public static readonly string[] Checks = ["ports"];
+    public static readonly string[] Checks = ["ports", "backlog"];
 
     /// <summary>Builds the command.</summary>
     public static Command Create()
@@ -56,6 +56,7 @@ public static class ValidateCommand
                     outcome = c switch
                     {
                         "ports" => ValidatePorts.Run(opts),
+                        "backlog" => ValidateBacklog.Run(opts),
                         _ => throw new UsageException($"unknown check '{c}'"),
                     };
                 }
