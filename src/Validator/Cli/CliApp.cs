@@ -32,6 +32,15 @@ public static class CliApp
         yield return LiveFillCommand.Create();
         yield return CleanupCommand.Create();
         yield return BacklogCommand.Create();
+        yield return ValidateCommand.Create();
+    }
+
+    private static IEnumerable<string> CommandPath(ParseResult parse)
+    {
+        var names = new List<string>();
+        for (var r = parse.CommandResult; r is not null; r = r.Parent as System.CommandLine.Parsing.CommandResult)
+            if (r.Command is not RootCommand) names.Insert(0, r.Command.Name);
+        return names;
     }
 
     /// <summary>Parses and runs <paramref name="args"/>; returns the process exit code.</summary>
@@ -49,8 +58,8 @@ public static class CliApp
             var parse = root.Parse(args);
             if (parse.Errors.Count > 0)
             {
-                // System.CommandLine would print help and return 1; bad input is exit code 2 with one line.
-                error.WriteLine($"portsel: {parse.Errors[0].Message} (see 'portsel {string.Join(' ', args.TakeWhile(a => !a.StartsWith('-')))} --help')");
+                var message = string.Join(' ', parse.Errors[0].Message.Split(['\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries).Select(x => x.Trim()));
+                error.WriteLine($"portsel: {message} (see 'portsel {string.Join(' ', CommandPath(parse))} --help')");
                 return BadInput;
             }
             return parse.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });

@@ -1,0 +1,208 @@
+using System.Text.Json.Nodes;
+using PortSelection.Model.Hashing;
+using PortSelection.Model.Kernel;
+using PortSelection.Model.Ports;
+using PortSelection.Validator.Probe;
+using PortSelection.Validator.Scenarios;
+
+namespace PortSelection.Validator.Compare;
+
+/// <summary>Relative error summary of predicted vs observed scan times.</summary>
+/// <param name="Bucket">Occupancy bucket label ("all", "0-50%", "50-100%").</param>
+/// <param name="Count">Samples.</param>
+/// <param name="Median">Median of |pred − obs| / obs.</param>
+/// <param name="P90">90th percentile of |pred − obs| / obs.</param>
+public readonly record struct ScanTimeError(string Bucket, int Count, double Median, double P90);
+
+/// <summary>The result of <c>portsel validate ports</c>.</summary>
+public sealed record PortsReport
+{
+    /// <summary>Probe backend (or the recorded one on replay).</summary>
+    public required string Backend { get; init; }
+    /// <summary>Kernel release the run was made on.</summary>
+    public required string Kernel { get; init; }
+    /// <summary>Namespace range.</summary>
+    public required PortRange Range { get; init; }
+    /// <summary>Per-destination sequence checks, in destination order.</summary>
+    public required IReadOnlyList<SequenceCheck> Destinations { get; init; }
+    /// <summary>Probe port ≠ getsockname port count (null on replay).</summary>
+    public int? ProbeUserMismatches { get; init; }
+    /// <summary>Cost fit on the first destination.</summary>
+    public required ScanCostFit CostFit { get; init; }
+    /// <summary>Prediction errors on the second destination (all, then per bucket).</summary>
+    public required IReadOnlyList<ScanTimeError> ScanTimeErrors { get; init; }
+    /// <summary>Lost probe events.</summary>
+    public required long LostEvents { get; init; }
+    /// <summary>Failed checks (empty = agreement).</summary>
+    public required IReadOnlyList<string> Failures { get; init; }
+    /// <summary>True when every check passed.</summary>
+    public bool Agrees => Failures.Count == 0;
+
+    /// <summary>Tolerance: the median relative scan-time error allowed in the 50–100 % bucket.</summary>
+    public const double MedianErrorTolerance = 0.5;
+
+    /// <summary>One verdict line.</summary>
+    public string VerdictLine()
+    {
+        int tr = Destinations.Sum(d => d.Transitions), co = Destinations.Sum(d => d.Consistent);
+        int dp = Destinations.Sum(d => d.DensePredictions), dh = Destinations.Sum(d => d.DenseHits);
+        var err = ScanTimeErrors.FirstOrDefault(e => e.Bucket == "all");
+        return FormattableString.Invariant(
+            $"validate ports: {(Agrees ? "AGREE" : "DISAGREE")} — successes {string.Join("/", Destinations.Select(d => d.Successes))}, ") +
+            FormattableString.Invariant($"parity switch at {string.Join("/", Destinations.Select(d => d.ParitySwitchAt?.ToString() ?? "-"))}, transitions {co}/{tr} consistent, ") +
+            FormattableString.Invariant($"dense {dh}/{dp}, re-keys {Destinations.Sum(d => d.RekeyBoundaries.Count)}, cost {CostFit.NsPerProbe:0.0} ns/probe + {CostFit.FixedNs / 1000:0.00} µs, ") +
+            FormattableString.Invariant($"scan-time error median {err.Median:P0} p90 {err.P90:P0}") + (Agrees ? "" : " — " + string.Join("; ", Failures));
+    }
+
+    /// <summary>The JSON object of the report.</summary>
+    public JsonObject ToJson()
+    {
+        var perBucket = new JsonObject();
+        foreach (var e in ScanTimeErrors.Where(e => e.Bucket != "all"))
+            perBucket[e.Bucket] = new JsonObject { ["count"] = e.Count, ["median"] = Round(e.Median), ["p90"] = Round(e.P90) };
+        var all = ScanTimeErrors.FirstOrDefault(e => e.Bucket == "all");
+        return new JsonObject
+        {
+            ["check"] = "ports",
+            ["backend"] = Backend,
+            ["kernel"] = Kernel,
+            ["range"] = $"{Range.Low}-{Range.High}",
+            ["successes_per_destination"] = new JsonArray(Destinations.Select(d => (JsonNode)d.Successes).ToArray()),
+            ["parity_switch_at"] = new JsonArray(Destinations.Select(d => (JsonNode?)d.ParitySwitchAt).ToArray()),
+            ["transitions"] = Destinations.Sum(d => d.Transitions),
+            ["consistent_transitions"] = Destinations.Sum(d => d.Consistent),
+            ["misses"] = new JsonArray(Destinations.SelectMany(d => d.Misses.Select(m => (JsonNode)$"{d.DestinationPort}#{m}")).Take(50).ToArray()),
+            ["rekey_boundaries"] = Destinations.Sum(d => d.RekeyBoundaries.Count),
+            ["dense_predictions"] = Destinations.Sum(d => d.DensePredictions),
+            ["dense_hits"] = Destinations.Sum(d => d.DenseHits),
+            ["probe_getsockname_mismatches"] = ProbeUserMismatches,
+            ["cost_fit"] = new JsonObject
+            {
+                ["ns_per_probe"] = Round(CostFit.NsPerProbe), ["fixed_us"] = Round(CostFit.FixedNs / 1000), ["samples"] = CostFit.Samples,
+            },
+            ["scan_time_error"] = new JsonObject
+            {
+                ["median"] = Round(all.Median), ["p90"] = Round(all.P90), ["count"] = all.Count, ["per_bucket"] = perBucket,
+            },
+            ["lost_events"] = LostEvents,
+            ["failures"] = new JsonArray(Failures.Select(f => (JsonNode)f).ToArray()),
+            ["verdict"] = Agrees ? "agree" : "disagree",
+        };
+    }
+
+    private static double Round(double v) => double.IsFinite(v) ? Math.Round(v, 4) : -1;
+}
+
+/// <summary>
+/// <c>validate ports</c>: turns a recorded port fill (live result or trace file) into observed connects
+/// per destination and compares them with the model: exact counts and parity halves, era-E transition
+/// consistency (<see cref="PortSequenceCheck"/>), dense exact predictions, and a cost fit on the first
+/// destination predicting the second's scan times.
+/// </summary>
+public static class PortsValidation
+{
+    /// <summary>Observed connects of a live fill (probe view plus getsockname).</summary>
+    public static List<ObservedConnect> FromLive(PortFillResult r)
+    {
+        var list = FromEvents(r.Events, r.Header.Hz.Hz, r.Header.Jiffies);
+        for (int i = 0; i < list.Count && i < r.Connects.Count; i++)
+            list[i] = list[i] with { UserPort = r.Connects[i].Errno == 0 ? r.Connects[i].LocalPort : null, Errno = r.Connects[i].Errno };
+        return list;
+    }
+
+    /// <summary>Observed connects from probe events (tracepoint or function-level backends).</summary>
+    public static List<ObservedConnect> FromEvents(IReadOnlyList<ProbeEvent> events, int hz, JiffiesAnchor? anchor)
+    {
+        var result = new List<ObservedConnect>();
+        var tids = events.Where(e => e.Kind is ProbeEventKind.ConnectEnter or ProbeEventKind.HashConnectEnter).Select(e => e.Tid).Distinct();
+        int lastDport = 0;
+        foreach (var tid in tids)
+            foreach (var t in ConnectTrace.Assemble(events, tid))
+            {
+                var dport = t.PortChosen?.DestinationPort ?? t.ScanStart?.DestinationPort ?? t.ScanFailed?.DestinationPort
+                    ?? t.HashConnectExit?.DestinationPort ?? 0;
+                if (dport == 0) dport = (ushort)lastDport;
+                lastDport = dport;
+                var ts = (t.ScanStart ?? t.HashConnectEnter ?? t.Enter)?.TimestampNs;
+                uint? seed = null;
+                bool near = false;
+                if (anchor is { } a && ts is { } tns && hz > 0)
+                {
+                    double dj = ((long)tns - a.MonotonicNs) * (double)hz / 1e9;
+                    ulong j = (ulong)((long)a.Jiffies + (long)Math.Floor(dj));
+                    seed = TimeSeed.FromJiffies(j, hz);
+                    near = TimeSeed.FromJiffies(j - 1, hz) != TimeSeed.FromJiffies(j + 1, hz);
+                }
+                int errno = t.Return is int rv && rv < 0 ? -rv : t.Failed ? 99 : 0;
+                result.Add(new ObservedConnect(dport, t.Failed ? null : t.ChosenPort, errno, t.ScanNs, seed, near, null));
+            }
+        return result;
+    }
+
+    /// <summary>Compares observed connects with the model.</summary>
+    /// <exception cref="ArgumentException">Unsupported kernel era or range.</exception>
+    public static PortsReport Compare(IReadOnlyList<ObservedConnect> connects, PortRange range, KernelProfile profile,
+        string backend, string kernel, long lostEvents)
+    {
+        var dests = connects.Select(c => c.DestinationPort).Where(d => d != 0).Distinct().ToList();
+        var checks = new List<SequenceCheck>();
+        var perDest = new List<List<ObservedConnect>>();
+        foreach (var d in dests)
+        {
+            var ok = connects.Where(c => c.DestinationPort == d && c.Port is not null).ToList();
+            perDest.Add(ok);
+            checks.Add(PortSequenceCheck.Run(profile, range, d, ok.Select(c => c.Port!.Value).ToList(),
+                ok.Select(c => c.TimeSeed).ToList(), ok.Select(c => c.NearRekey).ToList()));
+        }
+
+        var failures = new List<string>();
+        int R = range.Count;
+        foreach (var c in checks)
+        {
+            if (c.Successes != R) failures.Add($"dport {c.DestinationPort}: {c.Successes} successes, expected {R}");
+            if (c.ParitySwitchAt != R / 2 + 1 || !c.ParityHalvesClean) failures.Add($"dport {c.DestinationPort}: parity switch at {c.ParitySwitchAt?.ToString() ?? "none"}{(c.ParityHalvesClean ? "" : " (mixed)")}, expected {R / 2 + 1}");
+            if (c.Misses.Count > 0) failures.Add($"dport {c.DestinationPort}: {c.Misses.Count} unexplained transitions (first at #{c.Misses[0]})");
+            if (c.DenseHits != c.DensePredictions) failures.Add($"dport {c.DestinationPort}: dense predictions {c.DenseHits}/{c.DensePredictions}");
+        }
+        if (dests.Count < 2) failures.Add($"need two destinations for the cost prediction (got {dests.Count})");
+        int? mismatches = connects.Any(c => c.UserPort is not null)
+            ? connects.Count(c => c.UserPort is not null && c.Port != c.UserPort) : null;
+        if (mismatches > 0) failures.Add($"{mismatches} probe ports differ from getsockname");
+        if (lostEvents > 0) failures.Add($"{lostEvents} probe events lost");
+
+        var fit = new ScanCostFit(0, 0, 0);
+        var errors = new List<ScanTimeError>();
+        if (perDest.Count >= 1)
+        {
+            var samples = perDest[0].Select((c, k) => (checks[0].ModelProbes[k], c.ScanNs)).Where(s => s.ScanNs is > 0)
+                .Select(s => (s.Item1, s.ScanNs!.Value)).ToList();
+            fit = ScanCostFit.Fit(samples);
+        }
+        if (perDest.Count >= 2)
+        {
+            var rel = perDest[1].Select((c, k) => (Occ: (double)k / R, Probes: checks[1].ModelProbes[k], c.ScanNs))
+                .Where(x => x.ScanNs is > 0)
+                .Select(x => (x.Occ, Err: Math.Abs(fit.Predict(x.Probes) - x.ScanNs!.Value) / x.ScanNs.Value)).ToList();
+            errors.Add(Summarize("all", rel.Select(x => x.Err)));
+            errors.Add(Summarize("0-50%", rel.Where(x => x.Occ < 0.5).Select(x => x.Err)));
+            errors.Add(Summarize("50-100%", rel.Where(x => x.Occ >= 0.5).Select(x => x.Err)));
+            var hi = errors[2];
+            if (hi.Count > 0 && hi.Median > PortsReport.MedianErrorTolerance)
+                failures.Add($"scan-time median error {hi.Median:P0} above {PortsReport.MedianErrorTolerance:P0} at 50-100 % occupancy");
+        }
+        else errors.Add(new ScanTimeError("all", 0, double.NaN, double.NaN));
+
+        return new PortsReport
+        {
+            Backend = backend, Kernel = kernel, Range = range, Destinations = checks, ProbeUserMismatches = mismatches,
+            CostFit = fit, ScanTimeErrors = errors, LostEvents = lostEvents, Failures = failures,
+        };
+    }
+
+    private static ScanTimeError Summarize(string bucket, IEnumerable<double> errs)
+    {
+        var a = errs.Order().ToArray();
+        if (a.Length == 0) return new(bucket, 0, double.NaN, double.NaN);
+        return new(bucket, a.Length, a[a.Length / 2], a[Math.Min(a.Length - 1, (int)Math.Ceiling(0.9 * a.Length) - 1)]);
+    }
+}

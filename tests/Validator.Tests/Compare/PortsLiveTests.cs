@@ -1,0 +1,27 @@
+using PortSelection.Model.Kernel;
+using PortSelection.Model.Ports;
+using PortSelection.Validator.Cli;
+using PortSelection.Validator.Compare;
+
+namespace PortSelection.Validator.Tests.Compare;
+
+/// <summary>Live: `validate ports` on a 1000-port fill to two destinations (5201, 5202: used by no other test).</summary>
+[Collection(LiveCollection.Name)]
+public sealed class PortsLiveTests(ITestOutputHelper output)
+{
+    [Fact]
+    public void Live_two_destination_fill_agrees_with_the_model()
+    {
+        LiveEnvironment.RequireOrSkip();
+        var range = new PortRange(40000, 40999);
+        var fill = LiveEnvironment.OrSkip(() => ValidatePorts.Live(range, [5201, 5202]));
+        var profile = KernelProfile.FromRelease(fill.Header.KernelRelease);
+        var r = PortsValidation.Compare(PortsValidation.FromLive(fill), range, profile, fill.Backend.ToString(), fill.Header.KernelRelease, fill.LostEvents);
+        output.WriteLine(r.VerdictLine());
+        Assert.Equal([1000, 1000], r.Destinations.Select(d => d.Successes));
+        Assert.All(r.Destinations, d => Assert.Equal(501, d.ParitySwitchAt));
+        Assert.Equal(0, r.ProbeUserMismatches);
+        Assert.True(r.Agrees, r.VerdictLine());
+        Assert.True(r.Destinations.Sum(d => d.Transitions) >= 1990, "re-key boundaries should exclude only a few transitions");
+    }
+}
