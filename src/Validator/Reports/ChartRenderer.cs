@@ -53,8 +53,9 @@ public static class ChartRenderer
         var sb = new StringBuilder(4096);
         SvgText.Open(sb, width, height, spec.Title);
         var clipId = SvgText.StableId("clip", string.Join("|", spec.Title, width, height, string.Join(",", series.Select(s => s.Name))));
-        sb.Append("<defs><clipPath id=\"").Append(clipId).Append("\"><rect x=\"").Append(C(plot.X)).Append("\" y=\"").Append(C(plot.Y))
-          .Append("\" width=\"").Append(C(plot.W)).Append("\" height=\"").Append(C(plot.H)).Append("\"/></clipPath></defs>\n");
+        // Clip a little outside the frame so markers on the edge stay whole.
+        sb.Append("<defs><clipPath id=\"").Append(clipId).Append("\"><rect x=\"").Append(C(plot.X - 5)).Append("\" y=\"").Append(C(plot.Y - 5))
+          .Append("\" width=\"").Append(C(plot.W + 10)).Append("\" height=\"").Append(C(plot.H + 10)).Append("\"/></clipPath></defs>\n");
 
         WriteGrid(sb, xt, yt, plot);
         WriteSeries(sb, series, xt, yt, plot, clipId);

@@ -9,10 +9,12 @@ public static class TickLabel
 
     /// <summary>Formats tick value <paramref name="value"/> of an axis whose tick spacing is
     /// <paramref name="step"/>, with just enough decimals to tell ticks apart (at most 6), and with an SI
-    /// suffix when <paramref name="si"/> and |value| ≥ 1000 (28000 → "28k", 1500 → "1.5k").</summary>
+    /// suffix when <paramref name="si"/> and |value| ≥ 1000 (28000 → "28k", 1500 → "1.5k"). Values below
+    /// 0.001 in magnitude use a short exponent form (1E-08 → "1e-8", 0.00025 → "2.5e-4").</summary>
     public static string Format(double value, double step, bool si = true)
     {
         if (!double.IsFinite(value)) return "";
+        if (value != 0 && Math.Abs(value) < 1e-3) return Exponent(value);
         step = double.IsFinite(step) && step > 0 ? Math.Abs(step) : Math.Abs(value);
         var abs = Math.Abs(value);
         if (si)
@@ -24,6 +26,14 @@ public static class TickLabel
             }
         }
         return Plain(value, step);
+    }
+
+    private static string Exponent(double value)
+    {
+        var e = (int)Math.Floor(Math.Log10(Math.Abs(value)) + 1e-9);
+        var m = Math.Round(value / Math.Pow(10, e), 1, MidpointRounding.AwayFromZero);
+        if (Math.Abs(m) >= 10) { m /= 10; e++; }
+        return m.ToString("0.#", CultureInfo.InvariantCulture) + "e" + e.ToString(CultureInfo.InvariantCulture);
     }
 
     private static string Plain(double value, double step)

@@ -84,6 +84,9 @@ public sealed class AxisTicksTests
     [InlineData(2500000, 500000, true, "2.5M")]
     [InlineData(0.25, 0.05, true, "0.25")]
     [InlineData(-0.0, 1, true, "0")]
+    [InlineData(1e-8, 1e-8, true, "1e-8")]
+    [InlineData(0.00025, 0.00005, true, "2.5e-4")]
+    [InlineData(0.001, 0.001, true, "0.001")]
     public void Tick_labels_are_invariant_and_short(double v, double step, bool si, string expected) =>
         Assert.Equal(expected, TickLabel.Format(v, step, si));
 }
