@@ -98,4 +98,27 @@ public sealed class ChartRendererTests
         Assert.Equal(8, markers.Distinct().Count());
         Assert.Equal(8, ChartPalette.Colors.Distinct().Count());
     }
+
+    private static (double X, double W) LegendAndPlot(ChartSpec spec, out double plotRight)
+    {
+        var doc = SvgAssert.Valid(ChartRenderer.Render(spec));
+        var frame = doc.Root!.Elements(SvgAssert.Svg + "rect").Single(r => (string?)r.Attribute("fill") == "none");
+        plotRight = (double)frame.Attribute("x")! + (double)frame.Attribute("width")!;
+        var legend = doc.Descendants(SvgAssert.Svg + "g").Single(g => (string?)g.Attribute("class") == "legend").Element(SvgAssert.Svg + "rect")!;
+        return ((double)legend.Attribute("x")!, (double)legend.Attribute("width")!);
+    }
+
+    [Fact]
+    public void Auto_legend_moves_outside_when_data_fill_every_corner()
+    {
+        var grid = Enumerable.Range(0, 400).Select(i => (X: (double)(i % 20), Y: (double)(i / 20))).ToArray();
+        var full = new ChartSpec("full", AxisSpec.Linear("x"), AxisSpec.Linear("y"),
+            [Series.Scatter("grid", grid.Select(p => p.X).ToArray(), grid.Select(p => p.Y).ToArray())]);
+        var (x, _) = LegendAndPlot(full, out var right);
+        Assert.True(x > right, $"legend at {x}, plot ends at {right}");
+
+        var rising = new ChartSpec("rising", AxisSpec.Linear("x"), AxisSpec.Linear("y"), [Series.Line("up", [0, 10], [0, 10])]);
+        var (x2, w2) = LegendAndPlot(rising, out var right2);
+        Assert.True(x2 + w2 <= right2, "legend inside the plot");
+    }
 }
