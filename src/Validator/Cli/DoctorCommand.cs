@@ -148,7 +148,7 @@ public static class DoctorCommand
                     $"{g.Live} ({g.LiveEven}/{g.LiveOdd})",
                     $"{g.TimeWait} ({g.TimeWaitEven}/{g.TimeWaitOdd}) ({g.TimeWaitReusable})",
                     g.BindOwned.ToString(ci), g.Reserved.ToString(ci), g.Fit.ToString(ci),
-                    g.Occupancy.ToString("P1", ci),
+                    Percent(g.Occupancy),
                     string.Create(ci, $"{g.MeanCandidates:0.#}/{g.MaxCandidates}"),
                     string.Create(ci, $"{g.MeanCpuMicroseconds:0.0}/{g.MaxCpuMicroseconds:0.0}") + (g.Failures > 0 ? " EADDRNOTAVAIL" : ""),
                 ]);
@@ -164,7 +164,7 @@ public static class DoctorCommand
             foreach (var l in r.Listeners.Take(top))
                 rows.Add([
                     Hostport(l.Ipv6, l.Address, l.Port), l.AcceptQueue.ToString(ci), l.Backlog?.ToString(ci) ?? "?",
-                    l.Capacity?.ToString(ci) ?? "?", (l.Fill?.ToString("P1", ci) ?? "?") + (l.Full ? " FULL" : ""),
+                    l.Capacity?.ToString(ci) ?? "?", (l.Fill is double f ? Percent(f) : "?") + (l.Full ? " FULL" : ""),
                 ]);
             Table(sb, rows);
             if (r.Listeners.Count > top) sb.AppendLine(ci, $"… {r.Listeners.Count - top} more listener(s) (--top)");
@@ -172,6 +172,8 @@ public static class DoctorCommand
         foreach (var note in inputs.Notes) sb.AppendLine(ci, $"note: {note}");
         return sb.ToString();
     }
+
+    private static string Percent(double x) => (100 * x).ToString("0.0", CultureInfo.InvariantCulture) + "%";
 
     private static void Table(StringBuilder sb, List<string[]> rows)
     {
