@@ -56,6 +56,12 @@ public sealed class KernelHost
     public BindTable Bind { get; }
     /// <summary>The established hash.</summary>
     public EstablishedTable Established { get; }
+    /// <summary>
+    /// Run connect() scans with the step-by-step reference <see cref="ConnectScan"/> instead of the exact
+    /// <see cref="FastConnectScan"/> (default false). Recording connects (<c>record: true</c>) always use the reference.
+    /// </summary>
+    public bool UseReferenceScan { get; set; }
+
     /// <summary>The latest time seen by any operation (ms).</summary>
     public long NowMs { get; private set; }
 
@@ -138,7 +144,9 @@ public sealed class KernelHost
             SocketRange = sk.Options.LocalPortRange, PortOffset = _offsets.PortOffset(dst, NowMs), NowMs = NowMs,
             Record = record,
         };
-        var res = ConnectScan.Run(req, Bind, Established, Perturb, _draws);
+        var res = UseReferenceScan || record
+            ? ConnectScan.Run(req, Bind, Established, Perturb, _draws)
+            : FastConnectScan.Run(req, Bind, Established, Perturb, _draws);
         if (res.Port is not int port) return res;
 
         sk.LocalAddress = source;

@@ -23,19 +23,28 @@ public sealed class BindBucket
     public BindBucket(int port, sbyte fastReuse, sbyte fastReusePort, long sequence)
     {
         Port = port;
-        FastReuse = fastReuse;
-        FastReusePort = fastReusePort;
+        _fastReuse = fastReuse;
+        _fastReusePort = fastReusePort;
         Sequence = sequence;
     }
+
+    private sbyte _fastReuse;
+    private sbyte _fastReusePort;
+
+    /// <summary>The table that holds this bucket (keeps its port index current), null when not in a table.</summary>
+    internal BindTable? Table { get; set; }
+
+    /// <summary>Model id of the bucket's namespace (set by <see cref="BindTable.Create"/>).</summary>
+    internal int Netns { get; set; }
 
     /// <summary>The port.</summary>
     public int Port { get; }
     /// <summary>Creation order (newer buckets sit nearer the head of the bhash chain).</summary>
     public long Sequence { get; }
     /// <summary><c>tb-&gt;fastreuse</c>: −1 (connect-created), 0 or 1.</summary>
-    public sbyte FastReuse { get; internal set; }
+    public sbyte FastReuse { get => _fastReuse; internal set { _fastReuse = value; Table?.OnStateChanged(this); } }
     /// <summary><c>tb-&gt;fastreuseport</c>: −1, 0, ANY (1) or STRICT (2).</summary>
-    public sbyte FastReusePort { get; internal set; }
+    public sbyte FastReusePort { get => _fastReusePort; internal set { _fastReusePort = value; Table?.OnStateChanged(this); } }
     /// <summary>The owners (all tb2 lists together).</summary>
     public List<BindOwner> Owners { get; } = [];
     /// <summary>Per-address (tb2) fastreuse state, 6.18 (d57f4b874946) keeps it per tb2.</summary>

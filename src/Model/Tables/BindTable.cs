@@ -12,6 +12,8 @@ public sealed class BindTable
     private readonly Dictionary<(int Netns, int Port), BindBucket> _buckets = [];
     private readonly Dictionary<int, List<BindBucket>> _chains = [];
     private readonly int _mask;
+    private readonly Dictionary<int, NetnsBindIndex> _index = [];
+    private readonly NetnsBindIndex _emptyIndex = new();
     private long _sequence;
 
     /// <summary>Creates an empty table with <paramref name="bhashSize"/> buckets (a power of two).</summary>
@@ -47,11 +49,16 @@ public sealed class BindTable
     /// <summary>Creates a bucket (at the head of its chain).</summary>
     public BindBucket Create(int netns, uint netHashMix, int port, sbyte fastReuse, sbyte fastReusePort)
     {
-        var tb = new BindBucket(port, fastReuse, fastReusePort, ++_sequence);
+        var tb = new BindBucket(port, fastReuse, fastReusePort, ++_sequence) { Netns = netns };
         _buckets.Add((netns, port), tb);
         var idx = ChainIndex(netHashMix, port);
         if (!_chains.TryGetValue(idx, out var chain)) _chains[idx] = chain = [];
         chain.Insert(0, tb);
+        tb.Table = this;
+        var ix = IndexFor(netns);
+        ix.Present.Set(port, true);
+        ix.SetBindOwned(port, tb.IsBindOwned);
+        Renumber(chain);
         return tb;
     }
 
@@ -63,7 +70,33 @@ public sealed class BindTable
         var chain = _chains[idx];
         chain.Remove(tb);
         if (chain.Count == 0) _chains.Remove(idx);
+        tb.Table = null;
+        var ix = IndexFor(netns);
+        ix.Present.Set(port, false);
+        ix.SetBindOwned(port, false);
+        Renumber(chain);
     }
+
+    /// <summary>
+    /// The port index of a namespace (ports with a bucket and their chain positions, BindOwned ports), kept current
+    /// by <see cref="Create"/>, <see cref="Destroy"/> and changes of a bucket's fastreuse state.
+    /// </summary>
+    public NetnsBindIndex IndexOf(int netns) => _index.GetValueOrDefault(netns) ?? _emptyIndex;
+
+    private NetnsBindIndex IndexFor(int netns)
+    {
+        if (!_index.TryGetValue(netns, out var ix)) _index[netns] = ix = new NetnsBindIndex();
+        return ix;
+    }
+
+    /// <summary>Chain positions (newest first, 1-based) are the node counts of a lookup; refresh them after a change.</summary>
+    private void Renumber(List<BindBucket> chain)
+    {
+        for (int k = 0; k < chain.Count; k++) IndexFor(chain[k].Netns).Present.SetCost(chain[k].Port, k + 1);
+    }
+
+    /// <summary>A bucket's fastreuse / fastreuseport changed.</summary>
+    internal void OnStateChanged(BindBucket tb) => IndexFor(tb.Netns).SetBindOwned(tb.Port, tb.IsBindOwned);
 
     /// <summary>The buckets of a namespace.</summary>
     public IEnumerable<BindBucket> BucketsOf(int netns) => _buckets.Where(kv => kv.Key.Netns == netns).Select(kv => kv.Value);

@@ -13,7 +13,24 @@ public sealed class EstablishedEntry
     /// <summary>The socket id of the connection (or of the socket that entered TIME_WAIT).</summary>
     public required int SocketId { get; init; }
     /// <summary>True for a TIME_WAIT socket.</summary>
-    public bool TimeWait { get; set; }
+    public bool TimeWait
+    {
+        get => _timeWait;
+        set
+        {
+            if (_timeWait == value) return;
+            _timeWait = value;
+            Table?.OnTimeWaitChanged(this);
+        }
+    }
+
+    private bool _timeWait;
+
+    /// <summary>The table that holds this entry (keeps its port index current), null when not in a table.</summary>
+    internal EstablishedTable? Table { get; set; }
+
+    /// <summary>Model id of the entry's namespace (set on insertion).</summary>
+    internal int Netns { get; set; }
     /// <summary>TIME_WAIT substate is FIN_WAIT2 (never reused on 5.10+).</summary>
     public bool FinWait2Substate { get; set; }
     /// <summary>The peer used TCP timestamps (<c>tw_ts_recent_stamp != 0</c>); required for any reuse.</summary>

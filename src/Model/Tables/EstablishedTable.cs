@@ -16,6 +16,8 @@ public sealed class EstablishedTable
     private readonly Dictionary<(int Netns, FourTuple Tuple), EstablishedEntry> _entries = [];
     private readonly Dictionary<uint, List<EstablishedEntry>> _chains = [];
     private readonly Func<int, FourTuple, uint> _bucketOf;
+    private readonly Dictionary<DestinationKey, PortCostMap> _live = [];
+    private readonly PortCostMap _emptyLive = new();
     private long _sequence;
 
     /// <summary>Creates a table whose chain of an entry is given by <paramref name="bucketOf"/> (netns id, tuple) → bucket index.</summary>
@@ -59,6 +61,10 @@ public sealed class EstablishedTable
         var idx = _bucketOf(netns, entry.Tuple);
         if (!_chains.TryGetValue(idx, out var chain)) _chains[idx] = chain = [];
         chain.Insert(0, entry);
+        entry.Netns = netns;
+        entry.Table = this;
+        if (!entry.TimeWait) LiveFor(DestinationKey.Of(netns, entry.Tuple)).Set(entry.Tuple.LocalPort, true);
+        Renumber(chain);
     }
 
     /// <summary>Removes the entry of a 4-tuple; false when absent.</summary>
@@ -69,7 +75,41 @@ public sealed class EstablishedTable
         var chain = _chains[idx];
         chain.Remove(entry);
         if (chain.Count == 0) _chains.Remove(idx);
+        entry.Table = null;
+        if (_live.TryGetValue(DestinationKey.Of(netns, tuple), out var live)) live.Set(tuple.LocalPort, false);
+        Renumber(chain);
         return true;
+    }
+
+    /// <summary>
+    /// The ports whose 4-tuple to <paramref name="key"/>'s destination is held by a live (non-TIME_WAIT) entry, with
+    /// the ehash chain position of that entry as cost; kept current by insertion, removal and TIME_WAIT entry.
+    /// </summary>
+    public PortCostMap LiveIndexOf(DestinationKey key) => _live.GetValueOrDefault(key) ?? _emptyLive;
+
+    private PortCostMap LiveFor(DestinationKey key)
+    {
+        if (!_live.TryGetValue(key, out var m)) _live[key] = m = new PortCostMap();
+        return m;
+    }
+
+    /// <summary>Chain positions (newest first, 1-based) are the node counts of a lookup; refresh the live ones.</summary>
+    private void Renumber(List<EstablishedEntry> chain)
+    {
+        for (int k = 0; k < chain.Count; k++)
+        {
+            var e = chain[k];
+            if (!e.TimeWait) LiveFor(DestinationKey.Of(e.Netns, e.Tuple)).SetCost(e.Tuple.LocalPort, k + 1);
+        }
+    }
+
+    /// <summary>An entry entered (or left) TIME_WAIT.</summary>
+    internal void OnTimeWaitChanged(EstablishedEntry e)
+    {
+        var live = LiveFor(DestinationKey.Of(e.Netns, e.Tuple));
+        if (e.TimeWait) { live.Set(e.Tuple.LocalPort, false); return; }
+        live.Set(e.Tuple.LocalPort, true);
+        if (_chains.TryGetValue(_bucketOf(e.Netns, e.Tuple), out var chain)) Renumber(chain);
     }
 
     /// <summary>Length of the chain that <paramref name="tuple"/> hashes to.</summary>

@@ -1,0 +1,350 @@
+using System.Numerics;
+using PortSelection.Model.Hashing;
+using PortSelection.Model.Kernel;
+using PortSelection.Model.Ports;
+using PortSelection.Model.Tables;
+
+namespace PortSelection.Model.Selection;
+
+/// <summary>
+/// An exact, fast implementation of the connect() autobind scan: the same port, <c>i</c>, pass, state update, random
+/// draws and <see cref="ScanCounters"/> as <see cref="ConnectScan"/> (the reference), for every era, without looking
+/// at skipped candidates one by one.
+/// </summary>
+/// <remarks>
+/// <para>The scan order of every era (§3.1–§3.8 of shared/kernel/port-selection.md: era A <c>low + (i + offset) % remaining</c>
+/// from i = 1, 3.x; era B from i = 0, 07f4c90062f8; eras C–E two parity passes with one wrap subtraction, 1580ab63fc9a;
+/// 6.8 step 1 with a per-socket range, 207184853dbd) is cut into ascending runs of ports. Each run is read 64 ports a
+/// word from the bitmaps reserved (R, the netns sysctl), BindOwned (B, <see cref="NetnsBindIndex"/>), bucket present
+/// (T) and live 4-tuple to this destination (L, <see cref="EstablishedTable.LiveIndexOf"/>). A candidate in
+/// R ∪ B ∪ (L ∩ T) is always skipped with a fixed set of counters; every other candidate (free, shared with other
+/// destinations, or a TIME_WAIT match, whose reuse depends on time) is evaluated exactly like the reference.</para>
+/// <para>Counters of skipped words are popcounts; chain nodes (bhash and ehash) are the chain positions kept per port
+/// by the tables, summed per word and parity (<see cref="PortCostMap.WordCost"/>) for whole words and bit by bit for
+/// partial words. Locks, ehash locks and rescheds follow the era rules of the reference (cond_resched per failed
+/// probe since 4.6; no lock for skipped candidates with the 6.15 RCU pre-check, 86c2bc293b81).</para>
+/// <para>Allocates nothing (<see cref="Scan"/>): spans over the indexes, a ref struct walker.</para>
+/// </remarks>
+public static class FastConnectScan
+{
+    private const ulong EvenMask = 0x5555_5555_5555_5555UL;
+    private const ulong OddMask = 0xAAAA_AAAA_AAAA_AAAAUL;
+
+    /// <summary>Runs one scan and returns a <see cref="ConnectResult"/> (without a candidate log).</summary>
+    public static ConnectResult Run(ConnectScanRequest req, BindTable bind, EstablishedTable ehash, PerturbState perturb, IRandomDraws draws) =>
+        Scan(req, bind, ehash, perturb, draws).ToResult();
+
+    /// <summary>Runs one scan without allocating. Same arguments and state update as <see cref="ConnectScan.Run"/>.</summary>
+    public static FastScanOutcome Scan(ConnectScanRequest req, BindTable bind, EstablishedTable ehash, PerturbState perturb, IRandomDraws draws)
+    {
+        var p = req.Profile;
+        var (range, localPorts) = p.PerSocketRangeClamp ? req.SocketRange.Clamp(req.Config.Range) : (req.Config.Range, false);
+        var bix = bind.IndexOf(req.Netns);
+        var live = ehash.LiveIndexOf(new DestinationKey(req.Netns, req.Destination));
+        var w = new Walker(req, bind, ehash, req.Config.Reserved.AsSpan(), bix, live);
+        var o = new FastScanOutcome { PortOffset = req.PortOffset, ScanRange = range, I = -1 };
+        switch (p.Era)
+        {
+            case ConnectEra.A: ScanEraAB(ref w, ref o, perturb, eraA: true); break;
+            case ConnectEra.B: ScanEraAB(ref w, ref o, perturb, eraA: false); break;
+            default: ScanModern(ref w, ref o, perturb, draws, localPorts && p.PerSocketRangeStepOne); break;
+        }
+        o.Counters = w.N;
+        o.ReusedTimeWait = o.Port is null ? null : w.ReusedTw;
+        o.CreatedBucket = o.Port is not null && w.Created;
+        return o;
+    }
+
+    private static void ScanEraAB(ref Walker w, ref FastScanOutcome o, PerturbState st, bool eraA)
+    {
+        var range = o.ScanRange;
+        uint remaining = (uint)range.Count;
+        uint before = st.Hint;
+        uint offset = unchecked(st.Hint + (uint)w.Req.PortOffset);
+        if (!eraA) offset &= ~1u;
+        o.Step = 1; o.Remaining = remaining; o.StartOffset = offset; o.StateBefore = before; o.StateAfter = before;
+        long i = eraA ? 1 : 0;
+        long end = eraA ? remaining : (long)remaining - 1; // inclusive
+        while (i <= end)
+        {
+            uint v = unchecked((uint)i + offset);
+            uint r = v % remaining;
+            long len = Math.Min(Math.Min(remaining - r, (1L << 32) - v), end - i + 1);
+            if (w.Run(range.Low + (int)r, 1, (int)len, (int)i, out int port, out int fi))
+            {
+                st.Hint = unchecked(st.Hint + (uint)(eraA ? fi : (fi + 2) & ~1));
+                o.Port = port; o.I = fi; o.Pass = 1; o.StateAfter = st.Hint;
+                return;
+            }
+            i += len;
+        }
+    }
+
+    private static void ScanModern(ref Walker w, ref FastScanOutcome o, PerturbState st, IRandomDraws draws, bool localPorts)
+    {
+        var era = w.Req.Profile.Era;
+        int step = localPorts ? 1 : 2;
+        int low = o.ScanRange.Low;
+        int hiX = o.ScanRange.High + 1;
+        uint remaining = (uint)(hiX - low);
+        if (!localPorts && remaining > 1) remaining &= ~1u;
+
+        ulong off = w.Req.PortOffset;
+        int? index = null;
+        uint before, offset;
+        switch (era)
+        {
+            case ConnectEra.C:
+                before = st.Hint;
+                offset = unchecked(st.Hint + (uint)off) % remaining;
+                break;
+            case ConnectEra.D:
+                index = (int)Hash32.Of((uint)off, st.Order);
+                before = st[index.Value];
+                offset = unchecked(before + (uint)off) % remaining;
+                break;
+            default:
+                index = (int)(off & (ulong)(st.Size - 1));
+                before = st[index.Value];
+                offset = unchecked(before + (uint)(off >> 32)) % remaining;
+                break;
+        }
+        if (!localPorts) offset &= ~1u;
+        o.Step = step; o.Remaining = remaining; o.StartOffset = offset; o.Index = index; o.StateBefore = before; o.StateAfter = before;
+
+        for (int pass = 1; ; pass++)
+        {
+            int port = low + (int)offset;
+            int i = 0;
+            while (i < remaining)
+            {
+                if (port >= hiX) port -= (int)remaining;
+                int left = (int)((remaining - (uint)i + (uint)step - 1) / (uint)step);
+                int toEnd = (hiX - port + step - 1) / step;
+                int len = Math.Min(left, toEnd);
+                if (w.Run(port, step, len, i, out int chosen, out int fi))
+                {
+                    uint after;
+                    int? draw = null;
+                    int iu = fi;
+                    switch (era)
+                    {
+                        case ConnectEra.C:
+                            st.Hint = after = unchecked(st.Hint + (uint)(fi + 2));
+                            break;
+                        case ConnectEra.D:
+                            if (iu == 0)
+                            {
+                                draw = draws.Rand16();
+                                if (draw == 0) iu = 2;
+                            }
+                            st[index!.Value] = after = unchecked(before + (uint)(iu + 2));
+                            break;
+                        default:
+                            draw = draws.Rand8();
+                            iu = Math.Max(iu, draw.Value * step);
+                            st[index!.Value] = after = unchecked(before + (uint)(iu + step));
+                            break;
+                    }
+                    o.Port = chosen; o.I = fi; o.Pass = pass; o.StateAfter = after; o.Draw = draw;
+                    return;
+                }
+                i += len * step;
+                port += len * step;
+            }
+            if (localPorts) break;
+            offset++;
+            if ((offset & 1) == 0 || remaining <= 1) break;
+        }
+    }
+
+    /// <summary>Bitmaps and counters of one scan; evaluates stop candidates exactly like the reference.</summary>
+    private ref struct Walker
+    {
+        public readonly ConnectScanRequest Req;
+        private readonly BindTable _bind;
+        private readonly EstablishedTable _ehash;
+        private readonly ReadOnlySpan<ulong> _r, _b, _t, _l;
+        private readonly ReadOnlySpan<int> _bnCost, _bnWord, _enCost, _enWord;
+        private readonly bool _rcu, _resched;
+        public ScanCounters N;
+        public EstablishedEntry? ReusedTw;
+        public bool Created;
+
+        public Walker(ConnectScanRequest req, BindTable bind, EstablishedTable ehash, ReadOnlySpan<ulong> reserved, NetnsBindIndex bix, PortCostMap live)
+        {
+            Req = req;
+            _bind = bind;
+            _ehash = ehash;
+            _r = reserved;
+            _b = bix.BindOwned;
+            _t = bix.Present.Bits;
+            _bnCost = bix.Present.Cost;
+            _bnWord = bix.Present.WordCost;
+            _l = live.Bits;
+            _enCost = live.Cost;
+            _enWord = live.WordCost;
+            _rcu = req.Profile.RcuPreCheck;
+            _resched = _rcu || req.Profile.Era >= ConnectEra.C; // cond_resched() per failed probe since 4.6 (1580ab63fc9a)
+            N = default;
+            ReusedTw = null;
+            Created = false;
+        }
+
+        /// <summary>Scans <paramref name="count"/> ports from <paramref name="port0"/> by <paramref name="step"/> (i from <paramref name="i0"/>, same step); true with the chosen port.</summary>
+        public bool Run(int port0, int step, int count, int i0, out int chosen, out int chosenI)
+        {
+            int last = port0 + (count - 1) * step;
+            int p = port0;
+            while (p <= last)
+            {
+                int w = p >> 6;
+                ulong m = ~0UL << (p & 63);
+                if (w == last >> 6) m &= ~0UL >> (63 - (last & 63));
+                ulong full = ~0UL;
+                if (step == 2)
+                {
+                    full = (p & 1) == 0 ? EvenMask : OddMask;
+                    m &= full;
+                }
+                ulong stop = m & ~(_r[w] | _b[w] | (_l[w] & _t[w]));
+                if (stop == 0)
+                {
+                    Skip(w, m, full);
+                    p = ((w + 1) << 6) | (p & (step - 1));
+                    continue;
+                }
+                int bit = BitOperations.TrailingZeroCount(stop);
+                Skip(w, m & ((1UL << bit) - 1), full);
+                int sp = (w << 6) | bit;
+                if (Evaluate(sp))
+                {
+                    chosen = sp;
+                    chosenI = i0 + (sp - port0) / step * (step == 2 ? 2 : 1);
+                    return true;
+                }
+                p = sp + step;
+            }
+            chosen = 0;
+            chosenI = -1;
+            return false;
+        }
+
+        /// <summary>Adds the counters of skipped candidates <paramref name="m"/> of word <paramref name="w"/> (all in R ∪ B ∪ (L ∩ T)).</summary>
+        private void Skip(int w, ulong m, ulong full)
+        {
+            if (m == 0) return;
+            ulong r = _r[w] & m;
+            ulong nr = m & ~r;                 // not reserved: all have a bucket
+            ulong b = _b[w] & nr;              // BindOwned
+            ulong l = nr & ~b;                 // ConnectOwned with a live 4-tuple
+            int nb = BitOperations.PopCount(b), nl = BitOperations.PopCount(l);
+            N.Candidates += BitOperations.PopCount(m);
+            N.Reserved += BitOperations.PopCount(r);
+            N.Probes += nb + nl;
+            N.BindOwned += nb;
+            N.TupleChecks += nl;
+            if (_resched) N.Rescheds += nb + nl;
+            if (!_rcu)
+            {
+                N.Locks += nb + nl;
+                N.EhashLocks += nl;
+            }
+            if (nb + nl == 0) return;
+            if (m == full)
+            {
+                N.BhashNodes += WordSum(_bnWord, w, full) - BitSum(_bnCost, w, r & _t[w]);
+                N.EhashNodes += nl == 0 ? 0 : WordSum(_enWord, w, full) - BitSum(_enCost, w, m & _l[w] & ~l);
+            }
+            else
+            {
+                N.BhashNodes += BitSum(_bnCost, w, nr);
+                N.EhashNodes += BitSum(_enCost, w, l);
+            }
+        }
+
+        private static int WordSum(ReadOnlySpan<int> sums, int w, ulong full) =>
+            full == EvenMask ? sums[w << 1] : full == OddMask ? sums[(w << 1) | 1] : sums[w << 1] + sums[(w << 1) | 1];
+
+        private static int BitSum(ReadOnlySpan<int> cost, int w, ulong bits)
+        {
+            int s = 0;
+            while (bits != 0)
+            {
+                s += cost[(w << 6) | BitOperations.TrailingZeroCount(bits)];
+                bits &= bits - 1;
+            }
+            return s;
+        }
+
+        /// <summary>One candidate exactly as <see cref="ConnectScan"/> evaluates it; true when chosen.</summary>
+        private bool Evaluate(int port)
+        {
+            N.Candidates++;
+            if ((_r[port >> 6] & (1UL << (port & 63))) != 0)
+            {
+                N.Reserved++;
+                return false;
+            }
+            N.Probes++;
+            var tuple = Req.Destination.WithLocalPort(port);
+            var tb = _bind.Find(Req.Netns, Req.NetHashMix, port, out int bn);
+            N.BhashNodes += bn;
+            if (_rcu)
+            {
+                if (tb is not null && tb.IsBindOwned)
+                {
+                    N.BindOwned++;
+                    N.Rescheds++;
+                    return false;
+                }
+                if (tb is not null)
+                {
+                    N.TupleChecks++;
+                    var pre = _ehash.Find(Req.Netns, tuple, out int en);
+                    N.EhashNodes += en;
+                    if (pre is not null && !pre.TimeWait)
+                    {
+                        N.Rescheds++;
+                        return false;
+                    }
+                }
+                N.Locks++;
+                _bind.Find(Req.Netns, Req.NetHashMix, port, out bn);
+                N.BhashNodes += bn;
+                if (tb is null) { Created = true; return true; }
+                return LockedCheck(tuple);
+            }
+            N.Locks++;
+            if (tb is null) { Created = true; return true; }
+            if (tb.IsBindOwned)
+            {
+                N.BindOwned++;
+                if (_resched) N.Rescheds++;
+                return false;
+            }
+            N.TupleChecks++;
+            return LockedCheck(tuple);
+        }
+
+        private bool LockedCheck(FourTuple tuple)
+        {
+            N.EhashLocks++;
+            var e = _ehash.Find(Req.Netns, tuple, out int en);
+            N.EhashNodes += en;
+            if (e is null) { Created = false; return true; }
+            if (e.TimeWait)
+            {
+                N.TimeWaitMatches++;
+                if (TimeWaitReuse.IsUnique(Req.Profile, Req.Config, e, Req.NowMs, portPreassigned: false))
+                {
+                    ReusedTw = e;
+                    Created = false;
+                    return true;
+                }
+            }
+            if (_resched) N.Rescheds++;
+            return false;
+        }
+    }
+}

@@ -1,0 +1,24 @@
+namespace PortSelection.Model.Tables;
+
+/// <summary>
+/// The bind-hash index of one namespace: ports that have a bind bucket (with the bhash chain position of the
+/// bucket as cost) and ports whose bucket is BindOwned (<c>fastreuse ≥ 0 || fastreuseport ≥ 0</c>, skipped by
+/// connect() in every era — shared/kernel/port-selection.md §2.2).
+/// </summary>
+public sealed class NetnsBindIndex
+{
+    private readonly ulong[] _bindOwned = new ulong[PortCostMap.Words];
+
+    /// <summary>Ports with a bucket; cost = nodes a bhash lookup of the port walks (its chain position).</summary>
+    public PortCostMap Present { get; } = new();
+
+    /// <summary>Ports whose bucket is BindOwned.</summary>
+    public ReadOnlySpan<ulong> BindOwned => _bindOwned;
+
+    /// <summary>Marks <paramref name="port"/> BindOwned or not.</summary>
+    public void SetBindOwned(int port, bool on)
+    {
+        if (on) _bindOwned[port >> 6] |= 1UL << (port & 63);
+        else _bindOwned[port >> 6] &= ~(1UL << (port & 63));
+    }
+}

@@ -1,0 +1,56 @@
+namespace PortSelection.Model.Tables;
+
+/// <summary>
+/// A set of ports (a 65536-bit bitmap, 64 ports a word) with a non-negative cost per member — the number of hash
+/// chain nodes a lookup of that port walks — and the cost summed per word and parity, so that a scan can add up
+/// the cost of a whole skipped word in O(1) (even ports and odd ports kept apart for the step-2 scans).
+/// </summary>
+/// <remarks>
+/// Maintained by <see cref="BindTable"/> and <see cref="EstablishedTable"/> on every insertion and removal; read by
+/// <see cref="Selection.FastConnectScan"/>. Costs are chain positions (1-based, newest first) as counted by the
+/// tables' <c>Find(…, out nodesWalked)</c>.
+/// </remarks>
+public sealed class PortCostMap
+{
+    /// <summary>Number of 64-bit words (65536 ports).</summary>
+    public const int Words = 1024;
+
+    private readonly ulong[] _bits = new ulong[Words];
+    private readonly int[] _cost = new int[65536];
+    private readonly int[] _wordCost = new int[Words * 2];
+
+    /// <summary>The member bitmap (bit <c>p &amp; 63</c> of word <c>p &gt;&gt; 6</c>).</summary>
+    public ReadOnlySpan<ulong> Bits => _bits;
+
+    /// <summary>Cost per port (0 for non-members).</summary>
+    public ReadOnlySpan<int> Cost => _cost;
+
+    /// <summary>Cost summed over word <c>w</c> and parity <c>q</c> at index <c>2w + q</c>.</summary>
+    public ReadOnlySpan<int> WordCost => _wordCost;
+
+    /// <summary>Number of members.</summary>
+    public int Count { get; private set; }
+
+    /// <summary>True when <paramref name="port"/> is a member.</summary>
+    public bool Contains(int port) => (_bits[port >> 6] & (1UL << (port & 63))) != 0;
+
+    /// <summary>Adds or removes <paramref name="port"/>; a removed port's cost drops to 0.</summary>
+    public void Set(int port, bool member)
+    {
+        ulong bit = 1UL << (port & 63);
+        ref ulong w = ref _bits[port >> 6];
+        bool had = (w & bit) != 0;
+        if (had == member) return;
+        if (member) { w |= bit; Count++; }
+        else { w &= ~bit; Count--; SetCost(port, 0); }
+    }
+
+    /// <summary>Sets the cost of <paramref name="port"/> (keeps the word sums current).</summary>
+    public void SetCost(int port, int cost)
+    {
+        int d = cost - _cost[port];
+        if (d == 0) return;
+        _cost[port] = cost;
+        _wordCost[((port >> 6) << 1) | (port & 1)] += d;
+    }
+}

@@ -1,0 +1,194 @@
+using FsCheck;
+using FsCheck.Fluent;
+using PortSelection.Model.Kernel;
+using PortSelection.Model.Ports;
+using PortSelection.Model.Selection;
+using PortSelection.Model.Tables;
+
+namespace PortSelection.Model.Tests.Selection;
+
+/// <summary>
+/// Differential properties: <see cref="FastConnectScan"/> against the reference <see cref="ConnectScan"/> on identical
+/// hosts (random ranges, reserved and bind-owned sets, occupancy with busy / shared / TIME_WAIT entries of various ages,
+/// offsets, table values, table sizes, eras, per-socket ranges, sequences of connects and closes). Every
+/// <see cref="ConnectResult"/> field and the final table state must be identical.
+/// </summary>
+public class FastScanDifferentialTests
+{
+    /// <summary>FsCheck cases per property.</summary>
+    public const int Cases = 300;
+    private static readonly Config Cfg = Config.QuickThrowOnFailure.WithMaxTest(Cases);
+    private static readonly string[] Kernels = ["3.13", "4.4", "5.10.13", "5.15.0", "5.18", "6.8", "6.18.44"];
+    private static readonly Ipv4Address Lo = Ipv4Address.Loopback;
+    private static readonly Ipv4Address Remote = new(0x0A000002);
+
+    /// <summary>port_offset per destination port (distinct destinations get distinct offsets and table slots).</summary>
+    private sealed record PerDestinationOffset(ulong Base) : IPortOffsetSource
+    {
+        public ulong PortOffset(Destination destination, long nowMs) => Base ^ ((ulong)destination.Port * 0x9E37_79B9_7F4A_7C15UL);
+    }
+
+    /// <summary>One operation: 0 connect, 1 close into TIME_WAIT, 2 close without TIME_WAIT.</summary>
+    public sealed record Op(int Kind, int Dest, int Pick, int AdvanceMs, bool SockRange, bool Remote);
+
+    public sealed record Scenario(string Kernel, int Low, int Count, int[] States, ulong Offset, uint TableValue, int SmallTables,
+        int SockLo, int SockHi, ulong Seed, Op[] Ops, int TwAgeMaxMs)
+    {
+        public PortRange Range => new(Low, Low + Count - 1);
+        public override string ToString() =>
+            $"{Kernel} range {Range} states [{string.Join("", States)}] offset 0x{Offset:X} T 0x{TableValue:X} small {SmallTables} " +
+            $"sock {SockLo}-{SockHi} seed {Seed} ops {Ops.Length}";
+    }
+
+    // per port: 0 free, 1 reserved, 2 bind-owned, 3 busy (dest 0), 4 busy (dest 1), 5 TIME_WAIT (dest 0), 6 other netns, 7 reserved + busy
+    private static Gen<Scenario> Scenarios(int maxCount, int maxOps) =>
+        from kernel in Gen.Elements(Kernels)
+        from count in Gen.Choose(1, maxCount)
+        from low in Gen.Choose(1024, 65535 - count + 1)
+        from density in Gen.Choose(0, 100)
+        from states in Gen.ArrayOf(Gen.Frequency(
+            (100 - density + 1, Gen.Constant(0)), (Math.Max(1, density / 8), Gen.Constant(1)),
+            (Math.Max(1, density / 6), Gen.Constant(2)), (density + 1, Gen.Constant(3)), (Math.Max(1, density / 4), Gen.Constant(4)),
+            (Math.Max(1, density / 4), Gen.Constant(5)), (Math.Max(1, density / 6), Gen.Constant(6)), (1, Gen.Constant(7))), count)
+        from hi in ArbMap.Default.GeneratorFor<uint>()
+        from lo in ArbMap.Default.GeneratorFor<uint>()
+        from t in ArbMap.Default.GeneratorFor<uint>()
+        from small in Gen.Choose(0, 2)
+        from sockLo in Gen.Choose(low, low + count - 1)
+        from sockHi in Gen.Choose(low, low + count - 1)
+        from seed in ArbMap.Default.GeneratorFor<ulong>()
+        from ops in Gen.ArrayOf(
+            from kind in Gen.Frequency((6, Gen.Constant(0)), (2, Gen.Constant(1)), (1, Gen.Constant(2)))
+            from dest in Gen.Choose(0, 2)
+            from pick in Gen.Choose(0, 1 << 20)
+            from adv in Gen.Frequency((3, Gen.Constant(0)), (2, Gen.Choose(0, 1500)), (1, Gen.Choose(0, 70_000)))
+            from sr in Gen.Frequency((4, Gen.Constant(false)), (1, Gen.Constant(true)))
+            from rem in Gen.Frequency((4, Gen.Constant(false)), (1, Gen.Constant(true)))
+            select new Op(kind, dest, pick, adv, sr, rem), maxOps)
+        from twAge in Gen.Choose(1, 70_000)
+        select new Scenario(kernel, low, count, states, ((ulong)hi << 32) | lo, t, small, Math.Min(sockLo, sockHi), Math.Max(sockLo, sockHi),
+            seed, ops, twAge);
+
+    private static (KernelHost Host, int Ns) Build(Scenario s, bool reference)
+    {
+        var profile = KernelProfile.FromRelease(s.Kernel);
+        var layout = s.SmallTables switch
+        {
+            1 => new TableLayout { BhashSize = 16, EhashSize = 32, EhashSecret = 7 },
+            2 => new TableLayout { BhashSize = 1, EhashSize = 1 },
+            _ => TableLayout.Default,
+        };
+        var perturb = new PerturbState(profile.PerturbOrder, null, s.TableValue, s.TableValue);
+        var host = new KernelHost(profile, new SeededDraws(s.Seed), new PerDestinationOffset(s.Offset), layout, perturb) { UseReferenceScan = reference };
+        var reserved = PortBitmap.From(Enumerable.Range(0, s.Count).Where(i => s.States[i] is 1 or 7).Select(i => s.Low + i));
+        int ns = host.AddNamespace(new NamespaceConfig { Range = s.Range, Reserved = reserved, TcpTwReuse = 1 }, netHashMix: 3);
+        int other = host.AddNamespace(new NamespaceConfig { Range = s.Range }, netHashMix: 5);
+        long now = 100_000;
+        for (int i = 0; i < s.Count; i++)
+        {
+            int port = s.Low + i;
+            switch (s.States[i])
+            {
+                case 2: host.PlaceBinding(ns, port, Ipv4Address.Parse("127.0.0.9")); break;
+                case 3 or 7: host.PlaceConnection(ns, new FourTuple(Lo, port, Lo, 7000)); break;
+                case 4: host.PlaceConnection(ns, new FourTuple(Lo, port, Lo, 7001)); break;
+                case 5: host.PlaceConnection(ns, new FourTuple(Lo, port, Lo, 7000), timeWaitSinceMs: now - (i * 7919 % s.TwAgeMaxMs)); break;
+                case 6: host.PlaceConnection(other, new FourTuple(Lo, port, Lo, 7000)); break;
+            }
+        }
+        host.AdvanceTo(now);
+        return (host, ns);
+    }
+
+    private static void AssertSame(ConnectResult f, ConnectResult r, string where)
+    {
+        Assert.True(f.Port == r.Port && f.Error == r.Error && f.I == r.I && f.Pass == r.Pass && f.StartOffset == r.StartOffset &&
+                    f.Index == r.Index && f.StateBefore == r.StateBefore && f.StateAfter == r.StateAfter && f.Draw == r.Draw &&
+                    f.Step == r.Step && f.Remaining == r.Remaining && f.ScanRange == r.ScanRange && f.PortOffset == r.PortOffset &&
+                    f.CreatedBucket == r.CreatedBucket && ReferenceEquals(f.ReusedTimeWait, null) == ReferenceEquals(r.ReusedTimeWait, null),
+            $"{where}: fast port {f.Port} i {f.I} pass {f.Pass} after {f.StateAfter} draw {f.Draw} vs reference port {r.Port} i {r.I} pass {r.Pass} after {r.StateAfter} draw {r.Draw}");
+        Assert.True(f.Counters == r.Counters, $"{where}: counters fast {f.Counters} vs reference {r.Counters}");
+    }
+
+    private static string TableState(KernelHost h, int ns) =>
+        string.Join(";", h.Bind.BucketsOf(ns).OrderBy(b => b.Port).Select(b => $"{b.Port}:{b.FastReuse}/{b.FastReusePort}/{b.Owners.Count}")) + "|" +
+        string.Join(";", h.Established.EntriesOf(ns).OrderBy(e => e.Tuple.LocalPort).ThenBy(e => e.Tuple.RemotePort)
+            .Select(e => $"{e.Tuple}:{e.TimeWait}")) + "|" + h.Perturb.Hint + "|" +
+        string.Join(",", Enumerable.Range(0, h.Perturb.Size).Select(i => h.Perturb[i]).Where((_, i) => i < 64 || h.Perturb[i] != 0).Take(4096));
+
+    private static int _connects;
+
+    private static void RunScenario(Scenario s)
+    {
+        var (fh, fns) = Build(s, reference: false);
+        var (rh, rns) = Build(s, reference: true);
+        var open = new List<int>();
+        long now = 100_000;
+        var sockOpt = new SocketOptions { LocalPortRange = PerSocketRange.FromBounds(s.SockLo, s.SockHi) };
+        for (int k = 0; k < s.Ops.Length; k++)
+        {
+            var op = s.Ops[k];
+            now += op.AdvanceMs;
+            if (op.Kind == 0)
+            {
+                var opts = op.SockRange ? sockOpt : null;
+                var dst = op.Remote ? Remote : Lo;
+                int fs = fh.Socket(fns, opts), rs = rh.Socket(rns, opts);
+                Interlocked.Increment(ref _connects);
+                var f = fh.Connect(fs, dst, 7000 + op.Dest, now);
+                var r = rh.Connect(rs, dst, 7000 + op.Dest, now);
+                Interlocked.Increment(ref _connects);
+                AssertSame(f, r, $"op {k} {s}");
+                if (f.Port is not null) open.Add(fs);
+            }
+            else if (open.Count > 0)
+            {
+                int idx = op.Pick % open.Count;
+                int id = open[idx];
+                open.RemoveAt(idx);
+                var kind = op.Kind == 1 ? CloseKind.TimeWait : CloseKind.NoTimeWait;
+                fh.Close(id, now, kind);
+                rh.Close(id, now, kind);
+            }
+        }
+        Assert.Equal(TableState(rh, rns), TableState(fh, fns));
+    }
+
+    [Fact]
+    public void Small_ranges_with_mixed_occupancy_and_sequences_match_the_reference() =>
+        Prop.ForAll(Arb.From(Scenarios(maxCount: 200, maxOps: 40)), s => RunScenario(s)).Check(Cfg);
+
+    [Fact]
+    public void Larger_ranges_filled_to_exhaustion_match_the_reference() =>
+        Prop.ForAll(Arb.From(Scenarios(maxCount: 800, maxOps: 10).Select(s => s with
+        {
+            // fill: mostly connects to three destinations, enough to exhaust the range, then closes and more connects
+            Ops = Enumerable.Range(0, s.Count * 2 + 40).Select(k => s.Ops.Length == 0 ? new Op(0, k % 3, k, 0, false, false)
+                : k % 17 == 16 ? s.Ops[k % s.Ops.Length] with { Kind = 1 } : s.Ops[k % s.Ops.Length] with { Kind = 0, Dest = k % 3 }).ToArray(),
+        })), s => RunScenario(s)).Check(Config.QuickThrowOnFailure.WithMaxTest(30));
+
+    [Fact]
+    public void Range_fill_to_exhaustion_matches_the_reference_in_every_era()
+    {
+        foreach (var kernel in Kernels)
+        {
+            var profile = KernelProfile.FromRelease(kernel);
+            KernelHost Make(bool reference)
+            {
+                var h = new KernelHost(profile, new SeededDraws(42), new FixedPortOffset(0x1234_5678_9ABC_DEF0), perturb:
+                    new PerturbState(profile.PerturbOrder, null, 0x0BADF00D, 0x0BADF00D)) { UseReferenceScan = reference };
+                h.AddNamespace(new NamespaceConfig { Range = new PortRange(32768, 34999), Reserved = PortListSyntax.Parse("33000-33100,34001") });
+                return h;
+            }
+            var fh = Make(false);
+            var rh = Make(true);
+            for (int n = 0; n < 2232 + 30; n++)
+            {
+                Interlocked.Increment(ref _connects);
+                var f = fh.Connect(fh.Socket(0), Lo, 7000, 0);
+                var r = rh.Connect(rh.Socket(0), Lo, 7000, 0);
+                AssertSame(f, r, $"{kernel} connect {n}");
+            }
+        }
+    }
+}
