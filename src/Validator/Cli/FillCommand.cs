@@ -17,7 +17,8 @@ public static class FillCommand
         var range = new Option<string?>("--range") { Description = "ip_local_port_range as LOW-HIGH. Default: the era's default (32768-60999 since 4.2)." };
         var reserved = new Option<string?>("--reserved") { Description = "ip_local_reserved_ports in sysctl syntax, e.g. 40100-40199." };
         var destinations = new Option<int>("--destinations") { Description = "K destination ports (dport, dport+1, …) sharing the range; connects go round-robin over those not yet exhausted.", DefaultValueFactory = _ => 1 };
-        var count = new Option<int?>("--count") { Description = "Stop after this many connects (default: until every destination got EADDRNOTAVAIL)." };
+        var count = new Option<int?>("--count") { Description = "Make exactly this many connects, going on past EADDRNOTAVAIL (failing connects change no state). Default: stop at each destination's first EADDRNOTAVAIL." };
+        var reference = new Option<bool>("--reference") { Description = "Use the step-by-step reference scan instead of the (identical, much faster) fast scan." };
         var seed = new Option<ulong>("--seed") { Description = "Seed of the simulated boot (secret, table_perturb fill) and of the draws.", DefaultValueFactory = _ => 1 };
         var sockRange = new Option<string?>("--per-socket-range") { Description = "IP_LOCAL_PORT_RANGE on every socket, LO-HI or raw u32 (0xFFFF0000 = step 1 without narrowing, 6.8+)." };
         var saddr = new Option<string>("--saddr") { Description = "Source address.", DefaultValueFactory = _ => "127.0.0.1" };
@@ -30,7 +31,7 @@ public static class FillCommand
             "EADDRNOTAVAIL: the order in which ports are used, the parity switch, and the scan length of each connect.\n\n" +
             "Example: portsel fill --kernel 6.18 --range 40000-40999 --json");
         kernel.AddTo(cmd);
-        foreach (var o in new Option[] { range, reserved, destinations, count, seed, sockRange, saddr, daddr, dport, json }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { range, reserved, destinations, count, seed, sockRange, saddr, daddr, dport, reference, json }) cmd.Options.Add(o);
 
         cmd.SetAction(parse =>
         {
@@ -55,13 +56,14 @@ public static class FillCommand
 
             ulong s = parse.GetValue(seed);
             var host = new KernelHost(profile, new SeededDraws(s), KernelPortOffset.ForSimulation(profile, new SeededDraws(s ^ 0x5EED)));
+            host.UseReferenceScan = parse.GetValue(reference);
             int ns = host.AddNamespace(cfg);
             var options = new SocketOptions { LocalPortRange = sock };
 
             var connects = new JsonArray();
             var exhausted = new bool[k];
             var successes = new int[k];
-            int n = 0, maxCandidates = 0;
+            int n = 0, maxCandidates = 0, failures = 0;
             int? firstFailure = null, paritySwitch = null;
             int lowParity = cfg.Range.Low & 1;
             var sw = Stopwatch.StartNew();
@@ -82,12 +84,13 @@ public static class FillCommand
                     }
                     else
                     {
-                        exhausted[d] = true;
+                        exhausted[d] = max is null;   // with --count, keep connecting past EADDRNOTAVAIL
+                        failures++;
                         firstFailure ??= n;
                     }
                     if (asJson)
                         connects.Add(new JsonObject { ["n"] = n, ["destination"] = $"{dst}:{dp + d}", ["port"] = r.Port, ["candidates"] = r.Counters.Candidates });
-                    else if (n <= 20 || r.Port is null || (r.Port is int p2 && (p2 & 1) != lowParity && paritySwitch == n))
+                    else if (n <= 20 || (r.Port is null && failures <= 3) || (r.Port is int p2 && (p2 & 1) != lowParity && paritySwitch == n))
                         Console.WriteLine($"{n,7}  {dst}:{dp + d}  {(r.Port?.ToString() ?? "EADDRNOTAVAIL"),13}  {r.Counters.Candidates,6} candidates");
                     if (progress && n % 5000 == 0 && sw.ElapsedMilliseconds > 2000)
                         Console.Error.WriteLine($"portsel fill: {n} connects, {sw.Elapsed.TotalSeconds:F1} s");
@@ -100,6 +103,7 @@ public static class FillCommand
                 ["range"] = cfg.Range.ToString(),
                 ["connects"] = n,
                 ["successes"] = successes.Sum(),
+                ["failures"] = failures,
                 ["successes_per_destination"] = new JsonArray(successes.Select(x => (JsonNode)x).ToArray()),
                 ["first_failure"] = firstFailure,
                 ["parity_switch_at"] = paritySwitch,
