@@ -12,7 +12,7 @@ namespace PortSelection.Validator.Cli;
 public static class ValidateCommand
 {
     /// <summary>The checks, in the order <c>all</c> runs them.</summary>
-    public static readonly string[] Checks = ["ports", "backlog", "reserved", "step1", "bind", "timewait"];
+    public static readonly string[] Checks = ["ports", "backlog", "reserved", "step1", "bind", "timewait", "synretry"];
 
     /// <summary>Builds the command.</summary>
     public static Command Create()
@@ -61,6 +61,7 @@ public static class ValidateCommand
                         "step1" => ValidateStep1.Run(opts),
                         "bind" => ValidateBind.Run(opts),
                         "timewait" => ValidateTimeWait.Run(opts),
+                        "synretry" => ValidateSynRetry.Run(opts),
                         _ => throw new UsageException($"unknown check '{c}'"),
                     };
                 }
