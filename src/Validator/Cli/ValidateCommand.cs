@@ -12,14 +12,14 @@ namespace PortSelection.Validator.Cli;
 public static class ValidateCommand
 {
     /// <summary>The checks, in the order <c>all</c> runs them.</summary>
-    public static readonly string[] Checks = ["ports", "backlog"];
+    public static readonly string[] Checks = ["ports", "backlog", "reserved", "step1", "bind", "timewait", "synretry"];
 
     /// <summary>Builds the command.</summary>
     public static Command Create()
     {
         var check = new Argument<string>("check") { Description = $"What to validate: {string.Join(", ", Checks)} or all." };
         check.AcceptOnlyFromAmong([.. Checks, "all"]);
-        var range = new Option<string?>("--range") { Description = "Namespace ip_local_port_range LOW-HIGH (ports: default 40000-40999)." };
+        var range = new Option<string?>("--range") { Description = "Namespace ip_local_port_range LOW-HIGH (ports, reserved, step1: default 40000-40999)." };
         var json = new Option<bool>("--json") { Description = "Print the report as JSON on stdout." };
         var trace = new Option<string?>("--trace") { Description = "ports: replay this recorded JSON Lines fill offline instead of running live." };
         var record = new Option<string?>("--record") { Description = "ports: write the live fill's JSON Lines trace to FILE." };
@@ -57,6 +57,11 @@ public static class ValidateCommand
                     {
                         "ports" => ValidatePorts.Run(opts),
                         "backlog" => ValidateBacklog.Run(opts),
+                        "reserved" => ValidateReserved.Run(opts),
+                        "step1" => ValidateStep1.Run(opts),
+                        "bind" => ValidateBind.Run(opts),
+                        "timewait" => ValidateTimeWait.Run(opts),
+                        "synretry" => ValidateSynRetry.Run(opts),
                         _ => throw new UsageException($"unknown check '{c}'"),
                     };
                 }

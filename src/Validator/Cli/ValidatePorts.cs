@@ -48,14 +48,20 @@ public static class ValidatePorts
         catch (ArgumentException e) { throw new UsageException(e.Message); }
     }
 
-    /// <summary>The live fill: R+1 connects to each destination in turn, stopping at EADDRNOTAVAIL.</summary>
+    /// <summary>
+    /// The live fill: connects alternate between the destinations (round robin) until the first EADDRNOTAVAIL (connect
+    /// R + 1 of the first destination). Each destination's sequence is the one it would have alone (ports held by other
+    /// destinations stay usable, 4-tuple reuse), and interleaving puts the fitted and the predicted destination under the
+    /// same machine load, so a load change during the run does not bias the cost prediction.
+    /// </summary>
     public static PortFillResult Live(PortRange range, IReadOnlyList<int> destinations) =>
         PortFillScenario.Run(new PortFillRequest
         {
             RangeLow = (ushort)range.Low,
             RangeHigh = (ushort)range.High,
             Destinations = destinations.Select(d => (ushort)d).ToList(),
-            Count = range.Count + 1,
+            Count = destinations.Count * (range.Count + 1),
+            Order = DestinationOrder.RoundRobin,
             TimeLimit = TimeSpan.FromSeconds(120),
         });
 

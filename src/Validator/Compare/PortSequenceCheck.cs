@@ -29,6 +29,10 @@ public sealed record SequenceCheck
     public required int DenseHits { get; init; }
     /// <summary>Per successful connect (in order): model probes (bind buckets consulted) of the model replay.</summary>
     public required IReadOnlyList<int> ModelProbes { get; init; }
+    /// <summary>Per successful connect (in order): all work counters of the model replay.</summary>
+    public IReadOnlyList<ScanCounters> ModelCounters { get; init; } = [];
+    /// <summary>Per successful connect (in order): true when the model's connect created the bind bucket (the port had none).</summary>
+    public IReadOnlyList<bool> ModelCreatedBucket { get; init; } = [];
 }
 
 /// <summary>
@@ -74,6 +78,8 @@ public static class PortSequenceCheck
         var misses = new List<int>();
         var rekeys = new List<int>();
         var probes = new List<int>(ports.Count);
+        var counters = new List<ScanCounters>(ports.Count);
+        var created = new List<bool>(ports.Count);
         List<(int S, int I)>? chain = null;
 
         for (int k = 0; k < ports.Count; k++)
@@ -116,6 +122,8 @@ public static class PortSequenceCheck
             var (bs, _) = feasible.Count > 0 ? feasible.MinBy(f => f.I) : (q & ~1, 0);
             var res = Replay(host, ns, perturb, bs, destinationPort, record: false);
             probes.Add(res.Result.Counters.Probes);
+            counters.Add(res.Result.Counters);
+            created.Add(res.Result.CreatedBucket);
             if (res.Port != ports[k] && feasible.Count > 0)
                 throw new InvalidOperationException($"model replay chose {res.Port} where the feasible start {bs} implies {ports[k]}");
             if (res.Port != ports[k])
@@ -132,6 +140,7 @@ public static class PortSequenceCheck
             DestinationPort = destinationPort, Successes = ports.Count, ParitySwitchAt = paritySwitch, ParityHalvesClean = clean,
             Transitions = transitions, Consistent = consistent, Misses = misses, RekeyBoundaries = rekeys,
             DensePredictions = densePred, DenseHits = denseHits, ModelProbes = probes,
+            ModelCounters = counters, ModelCreatedBucket = created,
         };
     }
 

@@ -65,6 +65,12 @@ internal static unsafe partial class LibC
     [LibraryImport(Lib, EntryPoint = "getsockname", SetLastError = true)]
     internal static partial int GetSockName(int fd, void* addr, uint* len);
 
+    [LibraryImport(Lib, EntryPoint = "accept4", SetLastError = true)]
+    internal static partial int Accept4(int fd, void* addr, uint* len, int flags);
+
+    [LibraryImport(Lib, EntryPoint = "recvfrom", SetLastError = true)]
+    internal static partial nint RecvFrom(int fd, void* buf, nuint len, int flags, void* addr, uint* addrLen);
+
     [LibraryImport(Lib, EntryPoint = "setsockopt", SetLastError = true)]
     internal static partial int SetSockOpt(int fd, int level, int optname, void* optval, uint optlen);
 

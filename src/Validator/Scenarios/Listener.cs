@@ -45,6 +45,9 @@ public sealed class Listener : IDisposable
         return new Listener(fd, port, backlog);
     }
 
+    /// <summary>accept(): the fd of the oldest queued connection, or -errno (blocks when the queue is empty).</summary>
+    public int Accept() => _fd >= 0 ? RawSocket.Accept(_fd) : -9;
+
     /// <summary>Closes the listener (queued connections are reset by the kernel).</summary>
     public void Dispose()
     {

@@ -35,6 +35,8 @@ public sealed record PortFillRequest
     public IReadOnlyDictionary<string, string> Sysctls { get; init; } = new Dictionary<string, string>();
     /// <summary>Probe options when the scenario opens its own probe.</summary>
     public ProbeOptions Probe { get; init; } = new();
+    /// <summary>Ports held by explicit bind() on 127.0.0.1 before the connects (BindOwned buckets).</summary>
+    public IReadOnlyList<PreBind> PreBinds { get; init; } = [];
 }
 
 /// <summary>Everything a port fill recorded.</summary>
@@ -121,12 +123,14 @@ public static class PortFillScenario
             using var ns = NetworkNamespace.Create(sysctls);
             var filler = new ConnectFiller();
             var listeners = new List<Listener>();
+            PortHolder? holder = null;
             var tid = ns.Thread.Tid;
             try
             {
                 ns.Thread.Invoke(() =>
                 {
                     foreach (var d in request.Destinations.Distinct()) listeners.Add(Listener.Open(d, somaxconn));
+                    holder = PortHolder.Open(request.PreBinds);
                 });
                 foreach (var d in request.Destinations.Distinct()) probe.TraceListenPort(d);
                 var rc = probe.Trace(tid);
@@ -157,12 +161,14 @@ public static class PortFillScenario
                     {
                         filler.Dispose();
                         foreach (var l in listeners) l.Dispose();
+                        holder?.Dispose();
                     }, TimeSpan.FromSeconds(30));
                 }
                 catch (Exception e) when (e is TimeoutException or ObjectDisposedException)
                 {
                     filler.Dispose(); // fds are process-wide: close them from here
                     foreach (var l in listeners) l.Dispose();
+                    holder?.Dispose();
                 }
             }
 

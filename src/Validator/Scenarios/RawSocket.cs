@@ -128,6 +128,13 @@ public static unsafe class RawSocket
         return BinaryPrimitives.ReverseEndianness(sa.PortBe);
     }
 
+    /// <summary>accept4(fd, NULL, NULL, SOCK_CLOEXEC): the new fd or -errno.</summary>
+    public static int Accept(int fd)
+    {
+        var rc = LibC.Accept4(fd, null, null, SockCloexec);
+        return rc >= 0 ? rc : Err();
+    }
+
     /// <summary>close(): 0 or -errno.</summary>
     public static int Close(int fd) => LibC.Close(fd) == 0 ? 0 : Err();
 }
