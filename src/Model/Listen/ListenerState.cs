@@ -126,9 +126,10 @@ public sealed class ListenerState
     {
         var p = Profile;
         int c = Sysctls.Syncookies;
-        if (_requests.TryGetValue(clientId, out var existing) && !existing.Acked)
+        if (_requests.ContainsKey(clientId))
         {
-            // Retransmitted SYN hits the request in ehash: tcp_check_req re-sends the SYN-ACK.
+            // A SYN for the 4-tuple of an existing request (acked or not) hits the request socket in ehash:
+            // tcp_check_req re-sends the SYN-ACK (net/ipv4/tcp_minisocks.c, every era); no second request is made.
             if (p.SynRetransCounter) _synRetrans++;
             return SynOutcome.SynAckResent;
         }

@@ -19,7 +19,7 @@ public class ListenPropertyTests
             from rel in Gen.Elements(Releases)
             from cookies in Gen.Choose(0, 2)
             select (arg, somax, rel, cookies);
-        Check.One(Config.QuickThrowOnFailure.WithMaxTest(300), Prop.ForAll(gen.ToArbitrary(), t =>
+        Check.One(Config.QuickThrowOnFailure.WithMaxTest(5000), Prop.ForAll(gen.ToArbitrary(), t =>
         {
             int b = ListenBacklog.EffectiveBacklog(t.arg, t.somax);
             bool clampOk = b == (t.arg < 0 || t.arg > t.somax ? t.somax : t.arg);
@@ -47,7 +47,7 @@ public class ListenPropertyTests
             from abort in Gen.Elements(false, true)
             from events in Gen.ListOf(ev, 60)
             select (rel, b, cookies, m, abort, events);
-        Check.One(Config.QuickThrowOnFailure.WithMaxTest(300), Prop.ForAll(gen.ToArbitrary(), t =>
+        Check.One(Config.QuickThrowOnFailure.WithMaxTest(5000), Prop.ForAll(gen.ToArbitrary(), t =>
         {
             var l = new ListenerState(KernelProfile.FromRelease(t.rel).Listen, new ListenSysctls(16, t.m, t.cookies, t.abort, 5), t.b);
             long now = 0;
