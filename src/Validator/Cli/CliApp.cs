@@ -33,6 +33,7 @@ public static class CliApp
         yield return CleanupCommand.Create();
         yield return BacklogCommand.Create();
         yield return ValidateCommand.Create();
+        yield return WhatifCommand.Create();
     }
 
     private static IEnumerable<string> CommandPath(ParseResult parse)
