@@ -26,6 +26,9 @@ public static class CliApp
 
     private static IEnumerable<Command> Commands()
     {
+        yield return WhatifCommand.Create();
+        yield return SimulateCommand.Create();
+        yield return DoctorCommand.Create();
         yield return ExplainCommand.Create();
         yield return FillCommand.Create();
         yield return ProbeCommand.Create();
@@ -33,7 +36,6 @@ public static class CliApp
         yield return CleanupCommand.Create();
         yield return BacklogCommand.Create();
         yield return ValidateCommand.Create();
-        yield return DoctorCommand.Create();
     }
 
     private static IEnumerable<string> CommandPath(ParseResult parse)

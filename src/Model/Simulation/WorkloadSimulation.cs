@@ -1,0 +1,246 @@
+using System.Collections.Immutable;
+using PortSelection.Model.Cost;
+using PortSelection.Model.Ports;
+using PortSelection.Model.Selection;
+
+namespace PortSelection.Model.Simulation;
+
+/// <summary>
+/// Discrete-event simulation of a client workload on a <see cref="KernelHost"/>: every arrival runs the kernel's
+/// connect() scan of the modelled era (bit-exact port choice), every close releases the port or enters TIME_WAIT
+/// (60 s, reusable per <c>tcp_tw_reuse</c> and the era's age rule, port-selection.md §2.3), and each scan's work
+/// counters are turned into predicted CPU by <see cref="ConnectCost"/>.
+/// </summary>
+/// <remarks>
+/// Deterministic: the host's boot secret, perturb table and draws and the workload's arrivals and lifetimes all come
+/// from <see cref="WorkloadSpec.Seed"/>; time is simulated. Events at the same simulated time are processed in a
+/// fixed order (closes before arrivals).
+/// </remarks>
+public static class WorkloadSimulation
+{
+    private const int FillSequenceCap = 50_000;
+    private const int CpuSampleCap = 200_000;
+
+    /// <summary>Runs the workload.</summary>
+    /// <param name="spec">The workload.</param>
+    /// <param name="progress">Called now and then with the fraction of simulated time done (0..1).</param>
+    /// <exception cref="ArgumentException">The spec is invalid (<see cref="WorkloadSpec.Validate"/>).</exception>
+    public static WorkloadResult Run(WorkloadSpec spec, Action<double>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        if (spec.Validate() is { } error) throw new ArgumentException(error, nameof(spec));
+
+        var profile = spec.Kernel;
+        var host = new KernelHost(profile, new SeededDraws(spec.Seed), KernelPortOffset.ForSimulation(profile, new SeededDraws(spec.Seed ^ 0x5EED)));
+        int ns = host.AddNamespace(spec.Namespace);
+        foreach (int port in spec.BindOwnedPorts.Ports()) host.PlaceBinding(ns, port, Ipv4Address.Any, listening: true);
+
+        var random = new WorkloadRandom(spec.Seed ^ 0x9E3779B97F4A7C15UL);
+        int k = spec.Destinations.Length;
+        var cumulative = new double[k];
+        double acc = 0;
+        for (int d = 0; d < k; d++) cumulative[d] = acc += spec.Destinations[d].Weight;
+
+        var (range, _) = PortCapacity.ScanShape(profile, spec.Namespace, spec.PerSocketRange);
+        int r = range.Count;
+        int blocked = PortCapacity.Blocked(profile, spec.Namespace, spec.PerSocketRange, spec.BindOwnedPorts);
+        var sources = spec.NoPortSources.IsDefault ? [] : spec.NoPortSources;
+        int sourceCount = Math.Max(1, sources.Length);
+        var options = new SocketOptions
+        {
+            LocalPortRange = spec.PerSocketRange, Timestamps = spec.Timestamps, BindAddressNoPort = sources.Length > 0,
+        };
+
+        var closes = new PriorityQueue<(int Socket, int Dest), double>();
+        var twExpiry = new PriorityQueue<int, long>();
+        var twDest = new Dictionary<int, int>();
+        var inUse = new int[k];
+        int live = 0, sourceNext = 0;
+        long attempts = 0, opened = 0, released = 0, expired = 0, recycled = 0, failures = 0, totalCandidates = 0;
+        long? firstFailure = null;
+        bool truncated = false;
+
+        var stepScans = new List<int>[k];
+        var stepAttempts = new int[k];
+        var stepFailures = new int[k];
+        var stepCpu = new double[k];
+        for (int d = 0; d < k; d++) stepScans[d] = [];
+        double stepCpuNs = 0;
+        var steps = ImmutableArray.CreateBuilder<WorkloadStep>();
+        var bins = new SortedDictionary<int, BinAccumulator>[k];
+        for (int d = 0; d < k; d++) bins[d] = [];
+        var fill = ImmutableArray.CreateBuilder<int>();
+        var cpuSamples = ImmutableArray.CreateBuilder<double>();
+
+        long stepStart = 0;
+        long stepEnd = Math.Min(spec.StepMs, spec.DurationMs);
+        double nextArrival = spec.Arrivals.NextGapMs(random);
+        long events = 0, endMs = spec.DurationMs;
+
+        while (true)
+        {
+            double tClose = closes.TryPeek(out _, out double tc) ? tc : double.PositiveInfinity;
+            double tNext = Math.Min(nextArrival, tClose);
+            while (stepEnd <= spec.DurationMs && tNext >= stepEnd && stepStart < spec.DurationMs)
+            {
+                ExpireTimeWait(stepEnd);
+                FlushStep(stepEnd);
+                stepStart = stepEnd;
+                stepEnd = Math.Min(stepEnd + spec.StepMs, spec.DurationMs);
+                if (stepStart >= spec.DurationMs) break;
+            }
+            if (tNext >= spec.DurationMs || stepStart >= spec.DurationMs) break;
+
+            long now = (long)Math.Floor(tNext);
+            ExpireTimeWait(now);
+            if (++events % 4096 == 0) progress?.Invoke(tNext / spec.DurationMs);
+
+            if (tClose <= nextArrival)
+            {
+                var (sock, dest) = closes.Dequeue();
+                live--;
+                if (spec.Close == CloseSide.Client)
+                {
+                    host.Close(sock, now, CloseKind.TimeWait);
+                    twExpiry.Enqueue(sock, now + KernelHost.TimeWaitLengthMs);
+                    twDest[sock] = dest;
+                }
+                else
+                {
+                    host.Close(sock, now, CloseKind.NoTimeWait);
+                    released++;
+                    inUse[dest]--;
+                }
+                continue;
+            }
+
+            nextArrival += spec.Arrivals.NextGapMs(random);
+            double pick = random.NextDouble() * acc;
+            int di = 0;
+            while (di < k - 1 && pick >= cumulative[di]) di++;
+            var target = spec.Destinations[di];
+            double occupancy = (inUse[di] / (double)sourceCount + blocked) / r;
+            int bin = Math.Clamp((int)Math.Floor(occupancy * 100 + 1e-9), 0, 100);
+            int inUseBefore = inUse[di];
+
+            int socket = host.Socket(ns, options);
+            if (sources.Length > 0) host.BindSocket(socket, sources[sourceNext++ % sources.Length], 0);
+            var res = host.Connect(socket, target.Address, target.Port, now, routedSource: spec.Source);
+            attempts++;
+            int candidates = res.Counters.Candidates;
+            totalCandidates += candidates;
+            double costNs = ConnectCost.Nanoseconds(res.Counters, spec.Calibration);
+            stepScans[di].Add(candidates);
+            stepAttempts[di]++;
+            stepCpu[di] += costNs;
+            stepCpuNs += costNs;
+            if (cpuSamples.Count < CpuSampleCap) cpuSamples.Add(costNs / 1000.0);
+            if (!bins[di].TryGetValue(bin, out var b)) bins[di][bin] = b = new BinAccumulator();
+            b.Scans.Add(candidates);
+            b.CpuNs += costNs;
+            b.InUse += inUseBefore;
+
+            if (res.Port is int port)
+            {
+                opened++;
+                live++;
+                inUse[di]++;
+                if (di == 0 && fill.Count < FillSequenceCap) fill.Add(port);
+                if (res.ReusedTimeWait is { } tw && twDest.Remove(tw.SocketId, out int twd))
+                {
+                    recycled++;
+                    inUse[twd]--;
+                }
+                closes.Enqueue((socket, di), tNext + spec.Lifetime.SampleMs(random));
+            }
+            else
+            {
+                failures++;
+                stepFailures[di]++;
+                b.Failures++;
+                firstFailure ??= now;
+                host.Close(socket, now);
+            }
+
+            if (spec.CandidateBudget > 0 && totalCandidates >= spec.CandidateBudget)
+            {
+                truncated = true;
+                endMs = Math.Max(stepStart + 1, now);
+                FlushStep(endMs);
+                break;
+            }
+        }
+
+        host.AdvanceTo(endMs);
+        ExpireTimeWait(endMs);
+        progress?.Invoke(1.0);
+
+        return new WorkloadResult
+        {
+            Spec = spec,
+            Steps = steps.ToImmutable(),
+            Bins = [.. bins.Select(bd => bd.Select(kv => kv.Value.ToBin(kv.Key)).ToImmutableArray())],
+            Capacity = PortCapacity.PerDestination(spec),
+            Attempts = attempts,
+            Opened = opened,
+            Live = live,
+            TimeWait = twDest.Count,
+            Released = released,
+            TimeWaitExpired = expired,
+            TimeWaitRecycled = recycled,
+            Failures = failures,
+            FirstFailureMs = firstFailure,
+            FillSequence = fill.ToImmutable(),
+            CpuUsSamples = cpuSamples.ToImmutable(),
+            TotalCandidates = totalCandidates,
+            Truncated = truncated,
+            EndMs = endMs,
+            HostEstablished = host.Established.Count,
+            HostTimeWait = host.Established.TimeWaitCount,
+        };
+
+        void ExpireTimeWait(long now)
+        {
+            while (twExpiry.TryPeek(out int sock, out long due) && due <= now)
+            {
+                twExpiry.Dequeue();
+                if (twDest.Remove(sock, out int d))
+                {
+                    expired++;
+                    inUse[d]--;
+                }
+            }
+        }
+
+        void FlushStep(long end)
+        {
+            var dests = ImmutableArray.CreateBuilder<DestinationStep>(k);
+            int fails = 0;
+            for (int d = 0; d < k; d++)
+            {
+                var stats = ScanStatistics.Of(stepScans[d]);
+                dests.Add(new DestinationStep(stepAttempts[d], stepFailures[d], stats,
+                    stepAttempts[d] == 0 ? 0 : stepCpu[d] / stepAttempts[d] / 1000.0, inUse[d],
+                    (inUse[d] / (double)sourceCount + blocked) / r));
+                fails += stepFailures[d];
+                stepScans[d].Clear();
+                stepAttempts[d] = stepFailures[d] = 0;
+                stepCpu[d] = 0;
+            }
+            double seconds = Math.Max(1, end - stepStart) / 1000.0;
+            steps.Add(new WorkloadStep(end, dests.MoveToImmutable(), live, twDest.Count, stepCpuNs / 1e6 / seconds, fails));
+            stepCpuNs = 0;
+        }
+    }
+
+    private sealed class BinAccumulator
+    {
+        public readonly List<int> Scans = [];
+        public int Failures;
+        public double CpuNs;
+        public long InUse;
+
+        public OccupancyBin ToBin(int percent) =>
+            new(percent, Scans.Count, Failures, ScanStatistics.Of(Scans), CpuNs / Scans.Count / 1000.0, (double)InUse / Scans.Count);
+    }
+}
