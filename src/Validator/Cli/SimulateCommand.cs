@@ -17,7 +17,7 @@ public static class SimulateCommand
         "\"tcp_tw_reuse\": 2, \"destinations\": [\"10.0.0.2:443*3\", \"10.0.0.3:443\"], \"arrival\": \"poisson\"|\"fixed\", \"rate\": 250, " +
         "\"lifetime\": \"exp:20\"|\"fixed:1000\"|\"csv:lifetimes.csv\" (one lifetime in ms per line, first column), \"close\": \"client\"|\"server\", " +
         "\"bind_owned\": \"40000,41000-41009\", \"per_socket_range\": \"0xFFFF0000\", \"sources\": [\"10.0.0.1\", \"10.0.0.5\"] (IP_BIND_ADDRESS_NO_PORT), " +
-        "\"duration_s\": 60, \"step_s\": 1, \"seed\": 1, \"budget\": 4000000, \"calibration\": \"vm-6.18\"}";
+        "\"duration_s\": 60, \"step_s\": 1, \"seed\": 1, \"budget\": 8000000, \"calibration\": \"vm-6.18\"}";
 
     /// <summary>Builds the command.</summary>
     public static Command Create()
@@ -38,7 +38,7 @@ public static class SimulateCommand
         var duration = new Option<double?>("--duration") { Description = "Simulated seconds (default 60)." };
         var step = new Option<double?>("--step") { Description = "Reporting step in seconds (default 1)." };
         var seed = new Option<ulong?>("--seed") { Description = "Seed (default 1)." };
-        var budget = new Option<long?>("--budget") { Description = "Work budget in scan candidates (default 4000000; 0 = none)." };
+        var budget = new Option<long?>("--budget") { Description = "Work budget in scan candidates (default 8000000; 0 = none)." };
         var calibration = new Option<string?>("--calibration") { Description = "vm-6.18 (default) or baremetal-7.2." };
         var json = new Option<bool>("--json") { Description = "Print JSON with every step." };
         var outDir = new Option<string?>("--out") { Description = "Write a report into this folder." };

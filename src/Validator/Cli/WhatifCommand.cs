@@ -17,7 +17,7 @@ namespace PortSelection.Validator.Cli;
 public static class WhatifCommand
 {
     /// <summary>Default work budget per variant (scan candidates), which keeps the default run under 10 s on 2 cores.</summary>
-    public const long DefaultBudget = 4_000_000;
+    public const long DefaultBudget = 8_000_000;
 
     /// <summary>Builds the command, reading the running system's sysctls (read-only).</summary>
     public static Command Create() => Create(() => HostSysctls.Read(), () => HostPortSysctls.Read());
