@@ -6,7 +6,7 @@ using PortSelection.Validator.Scenarios;
 namespace PortSelection.Validator.Cli;
 
 /// <summary>
-/// <c>portsel probe</c>: attaches the probe (fentry → kprobe → tracepoint), traces a command it
+/// <c>portsel probe</c>: attaches the probe (fentry → kprobe → tracepoint → classic), traces a command it
 /// starts or the given pids, and writes a JSON Lines trace (header, events, footer).
 /// </summary>
 public static class ProbeCommand
@@ -17,7 +17,7 @@ public static class ProbeCommand
         var pids = new Option<int[]>("--pid") { Description = "Trace this process (tgid) or thread (tid); repeatable.", AllowMultipleArgumentsPerToken = true };
         var output = new Option<string?>("--out") { Description = "Write the JSON Lines trace to FILE (default: stdout)." };
         var duration = new Option<double?>("--duration") { Description = "Stop after this many seconds (default: until Ctrl-C, the command ends, or every pid is gone)." };
-        var backend = new Option<string>("--backend") { Description = "auto (fentry → kprobe → tracepoint), fentry, kprobe or tracepoint.", DefaultValueFactory = _ => "auto" };
+        var backend = new Option<string>("--backend") { Description = "auto (fentry → kprobe → tracepoint → classic), fentry, kprobe, tracepoint (tp_btf) or classic (tracefs tracepoints).", DefaultValueFactory = _ => "auto" };
         var listenPorts = new Option<int[]>("--listen-port") { Description = "Also report SYN-ACK retransmissions of listeners on this port; repeatable.", AllowMultipleArgumentsPerToken = true };
         var verbose = new Option<bool>("--verbose") { Description = "Print libbpf's messages to stderr." };
         var command = new Argument<string[]>("command") { Description = "Command to start and trace (after --), e.g. -- curl http://127.0.0.1:8080/", Arity = ArgumentArity.ZeroOrMore };
@@ -39,11 +39,12 @@ public static class ProbeCommand
     /// <summary>Parses a --backend value into the order to try.</summary>
     public static IReadOnlyList<ProbeBackend> ParseBackends(string value) => value.ToLowerInvariant() switch
     {
-        "auto" => [ProbeBackend.Fentry, ProbeBackend.Kprobe, ProbeBackend.Tracepoint],
+        "auto" => ProbeBackendSpec.DefaultOrder,
         "fentry" => [ProbeBackend.Fentry],
         "kprobe" => [ProbeBackend.Kprobe],
-        "tracepoint" or "tp" => [ProbeBackend.Tracepoint],
-        _ => throw new UsageException($"--backend must be auto, fentry, kprobe or tracepoint (got '{value}')"),
+        "tracepoint" or "tp" or "tp_btf" => [ProbeBackend.Tracepoint],
+        "classic" => [ProbeBackend.Classic],
+        _ => throw new UsageException($"--backend must be auto, fentry, kprobe, tracepoint or classic (got '{value}')"),
     };
 
     private static int Run(int[] pids, string? outPath, double? durationSec, string backendName, int[] listenPorts, bool verbose, string[] command)

@@ -21,8 +21,8 @@ public static class ValidateCommand
         check.AcceptOnlyFromAmong([.. Checks, "all"]);
         var range = new Option<string?>("--range") { Description = "Namespace ip_local_port_range LOW-HIGH (ports, reserved, step1: default 40000-40999)." };
         var json = new Option<bool>("--json") { Description = "Print the report as JSON on stdout." };
-        var trace = new Option<string?>("--trace") { Description = "ports: replay this recorded JSON Lines fill offline instead of running live." };
-        var record = new Option<string?>("--record") { Description = "ports: write the live fill's JSON Lines trace to FILE." };
+        var trace = new Option<string?>("--trace") { Description = "ports, reserved, step1: replay this recorded JSON Lines trace (from --record) offline instead of running live." };
+        var record = new Option<string?>("--record") { Description = "ports, reserved, step1: write the live run's JSON Lines trace to FILE." };
         var kernel = new Option<string?>("--kernel") { Description = "Kernel release to model (only with --trace; default: the trace's)." };
         var dports = new Option<int[]>("--dport") { Description = "ports: the two destination ports (default 5290 5291); use ports no concurrent run uses.", AllowMultipleArgumentsPerToken = true };
         var cmd = new Command("validate", "Compare the model with the LIVE kernel (private namespace portsel-<pid>-<n>, loopback, per-netns sysctls) or with a recorded trace; prints a verdict line, exit 1 on disagreement.");
@@ -41,7 +41,8 @@ public static class ValidateCommand
             };
             if (opts.Kernel is not null && opts.Trace is null) throw new UsageException("--kernel is only for replay (--trace FILE)");
             if (opts.Kernel is not null && !KernelProfile.TryFromRelease(opts.Kernel, out _, out var kerr)) throw new UsageException($"--kernel: {kerr}");
-            if (opts.Trace is not null && what is not ("ports" or "all")) throw new UsageException("--trace replays a port fill: use it with 'validate ports'");
+            if (opts.Trace is not null && NotReplayable(what) is { } why) throw new UsageException(why);
+            if (opts.Record is not null && NotReplayable(what) is { } why2) throw new UsageException(why2.Replace("--trace", "--record", StringComparison.Ordinal));
             if (opts.Trace is not null && !File.Exists(opts.Trace)) throw new UsageException($"--trace: no such file '{opts.Trace}'");
             if (opts.DestinationPorts.Length != 2 || opts.DestinationPorts.Any(p => p is <= 0 or > 65535) || opts.DestinationPorts[0] == opts.DestinationPorts[1])
                 throw new UsageException("--dport takes two different ports 1..65535");
@@ -80,6 +81,20 @@ public static class ValidateCommand
         });
         return cmd;
     }
+
+    /// <summary>Checks that replay a recorded probe trace (<c>--trace</c>) and can record one (<c>--record</c>).</summary>
+    public static readonly string[] Replayable = ["ports", "reserved", "step1"];
+
+    /// <summary>Null when <paramref name="check"/> can be replayed from a trace; otherwise the one-line reason it cannot.</summary>
+    public static string? NotReplayable(string check) => check switch
+    {
+        "ports" or "reserved" or "step1" or "all" => null,
+        "backlog" => "validate backlog: --trace cannot be replayed: it reads the listener's queue counters (ss, /proc/net), not probe events",
+        "synretry" => "validate synretry: --trace cannot be replayed: it times captured SYN packets on lo, not probe events",
+        "timewait" => "validate timewait: --trace is not supported: it reads connect() results in two namespaces, not probe events",
+        "bind" => "validate bind: --trace is not supported: bind(0) takes no connect() path the probe records",
+        _ => $"validate {check}: --trace is not supported",
+    };
 }
 
 /// <summary>Options shared by the validate checks.</summary>

@@ -16,13 +16,33 @@ public static class ValidateStep1
     /// <exception cref="ProbeUnavailableException">No probe here.</exception>
     public static CheckOutcome Run(ValidateOptions o)
     {
-        var range = o.Range is { } r ? Parsing.Range("--range", r) : new PortRange(40000, 40999);
-        var report = Live(range, DestinationPort);
+        Step1Report report;
+        if (o.Trace is { } path)
+        {
+            var trace = TraceReplay.Read(path);
+            var range = TraceReplay.Range(o.Range, trace, new PortRange(40000, 40999));
+            report = Replay(trace, range, o.Kernel);
+        }
+        else
+        {
+            var range = o.Range is { } r ? Parsing.Range("--range", r) : new PortRange(40000, 40999);
+            report = Live(range, DestinationPort, o.Record);
+        }
         return new CheckOutcome(report.VerdictLine(), report.ToJson(), report.Agrees);
     }
 
-    /// <summary>R + 1 connects to <paramref name="dport"/> with the option set, then the comparison.</summary>
-    public static Step1Report Live(PortRange range, ushort dport)
+    /// <summary>The same comparison on a recorded step-1 fill (<c>validate step1 --record FILE</c>).</summary>
+    /// <exception cref="UsageException">The modelled kernel has no step-1 scan.</exception>
+    public static Step1Report Replay(TraceFile trace, PortRange range, string? kernel = null)
+    {
+        var (release, profile) = TraceReplay.Profile(kernel, trace);
+        if (!profile.PerSocketRangeStepOne) throw new UsageException($"kernel {release} has no step-1 scan (6.8+)");
+        var obs = PortsValidation.FromEvents(trace.Events, trace.Hz, trace.Jiffies);
+        return Step1Validation.Compare(obs, range, profile, TraceReplay.MainDestination(obs), release);
+    }
+
+    /// <summary>R + 1 connects to <paramref name="dport"/> with the option set, then the comparison; the trace goes to <paramref name="record"/> when given.</summary>
+    public static Step1Report Live(PortRange range, ushort dport, string? record = null)
     {
         var fill = PortFillScenario.Run(new PortFillRequest
         {
@@ -33,6 +53,7 @@ public static class ValidateStep1
             TimeLimit = TimeSpan.FromSeconds(60),
             Socket = new ConnectSocketOptions { LocalPortRange = (0, 0xFFFF) },
         });
+        TraceReplay.Record(record, fill);
         var profile = KernelProfile.FromRelease(fill.Header.KernelRelease);
         if (!profile.PerSocketRangeStepOne) throw new UsageException($"kernel {fill.Header.KernelRelease} has no step-1 scan (6.8+)");
         return Step1Validation.Compare(PortsValidation.FromLive(fill), range, profile, dport, fill.Header.KernelRelease);

@@ -39,6 +39,9 @@ internal static unsafe partial class LibC
         return n <= 0 ? null : Marshal.PtrToStringUTF8((IntPtr)buf, (int)n);
     }
 
+    [LibraryImport(Lib, EntryPoint = "mount", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    internal static partial int Mount(string source, string target, string fsType, ulong flags, IntPtr data);
+
     [LibraryImport(Lib, EntryPoint = "umount2", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     internal static partial int Umount2(string target, int flags);
 

@@ -11,6 +11,11 @@ public enum ProbeBackend
     /// <summary>BTF tracepoints <c>sys_enter/sys_exit</c>, <c>inet_sock_set_state</c>, <c>net_dev_queue</c>
     /// bracketing the scan (<c>bpf/connect_tp.bpf.c</c>).</summary>
     Tracepoint,
+    /// <summary>Classic (tracefs) tracepoints <c>syscalls/sys_{enter,exit}_connect</c>, <c>sock/inet_sock_set_state</c>,
+    /// <c>net/net_dev_queue</c>, <c>tcp/tcp_retransmit_{skb,synack}</c> with the same brackets as
+    /// <see cref="Tracepoint"/> (<c>bpf/connect_classic.bpf.c</c>); the fallback when <c>tp_btf</c> is
+    /// unavailable. Needs tracefs mounted at <c>/sys/kernel/tracing</c> (see <see cref="Tracefs"/>).</summary>
+    Classic,
 }
 
 /// <summary>One program of a backend: its name in the object, and whether the backend needs it.</summary>
@@ -24,7 +29,7 @@ public readonly record struct ProbeProgram(string Name, bool Required);
 /// <param name="Programs">Programs to attach, in order.</param>
 public sealed record ProbeBackendSpec(ProbeBackend Backend, string ObjectFile, IReadOnlyList<ProbeProgram> Programs)
 {
-    /// <summary>The three backends in fallback order: fentry → kprobe → tracepoint.</summary>
+    /// <summary>The four backends in fallback order: fentry → kprobe → tracepoint (tp_btf) → classic.</summary>
     public static IReadOnlyList<ProbeBackendSpec> All { get; } =
     [
         new(ProbeBackend.Fentry, "connect_fentry.bpf.o",
@@ -48,7 +53,21 @@ public sealed record ProbeBackendSpec(ProbeBackend Backend, string ObjectFile, I
             new("portsel_retransmit_synack", false),
             new("portsel_fork", false),
         ]),
+        new(ProbeBackend.Classic, "connect_classic.bpf.o",
+        [
+            new("portsel_classic_sys_enter", true),
+            new("portsel_classic_sys_exit", true),
+            new("portsel_classic_set_state", true),
+            new("portsel_classic_net_dev_queue", true),
+            new("portsel_classic_retransmit_skb", false),
+            new("portsel_classic_retransmit_synack", false),
+            new("portsel_classic_fork", false),
+        ]),
     ];
+
+    /// <summary>The default order: fentry → kprobe → tracepoint (tp_btf) → classic tracepoints.</summary>
+    public static IReadOnlyList<ProbeBackend> DefaultOrder { get; } =
+        [ProbeBackend.Fentry, ProbeBackend.Kprobe, ProbeBackend.Tracepoint, ProbeBackend.Classic];
 
     /// <summary>The spec of <paramref name="backend"/>.</summary>
     public static ProbeBackendSpec For(ProbeBackend backend) => All.First(s => s.Backend == backend);

@@ -2,7 +2,7 @@ namespace PortSelection.Validator.Probe;
 
 /// <summary>
 /// Opens, loads and attaches one backend's object, or explains in one line why it cannot;
-/// <see cref="OpenFirstWorking"/> walks fentry → kprobe → tracepoint.
+/// <see cref="OpenFirstWorking"/> walks fentry → kprobe → tracepoint → classic.
 /// </summary>
 internal static class ProbeLoader
 {
@@ -28,6 +28,12 @@ internal static class ProbeLoader
         if (!File.Exists(path))
         {
             attempt = new(spec.Backend, false, $"object file missing: {path}");
+            return null;
+        }
+
+        if (spec.Backend == ProbeBackend.Classic && !Tracefs.IsMounted())
+        {
+            attempt = new(spec.Backend, false, Tracefs.NotMountedReason);
             return null;
         }
 
@@ -138,6 +144,7 @@ internal static class ProbeLoader
             (ProbeBackend.Kprobe, 2) => " — kprobes are not available on this kernel (CONFIG_KPROBES is off, or the function is not probeable)",
             (ProbeBackend.Kprobe, 95) => " — kprobe attach not supported here",
             (ProbeBackend.Tracepoint, 2) => " — tracepoint not found in this kernel's BTF",
+            (ProbeBackend.Classic, 2) => " — tracepoint not found under " + Tracefs.MountPoint + "/events (is tracefs mounted there?)",
             _ => "",
         };
         return basic + hint;

@@ -9,8 +9,8 @@ namespace PortSelection.Validator.Probe;
 /// <summary>Options of a <see cref="ProbeSession"/>.</summary>
 public sealed record ProbeOptions
 {
-    /// <summary>Backends to try, in order (default fentry → kprobe → tracepoint).</summary>
-    public IReadOnlyList<ProbeBackend> Backends { get; init; } = [ProbeBackend.Fentry, ProbeBackend.Kprobe, ProbeBackend.Tracepoint];
+    /// <summary>Backends to try, in order (default fentry → kprobe → tracepoint → classic).</summary>
+    public IReadOnlyList<ProbeBackend> Backends { get; init; } = ProbeBackendSpec.DefaultOrder;
 
     /// <summary>Folder with the compiled <c>*.bpf.o</c>; default <c>bpf/</c> next to portsel.dll.</summary>
     public string? BpfDirectory { get; init; }

@@ -3,7 +3,7 @@ using PortSelection.Validator.Probe;
 
 namespace PortSelection.Validator.Tests.Probe;
 
-/// <summary>Live: the loader tries fentry → kprobe → tracepoint and explains each failure.</summary>
+/// <summary>Live: the loader tries fentry → kprobe → tracepoint → classic and explains each failure.</summary>
 [Collection(LiveCollection.Name)]
 public sealed class BackendFallbackLiveTests(ITestOutputHelper output)
 {
@@ -15,7 +15,7 @@ public sealed class BackendFallbackLiveTests(ITestOutputHelper output)
         foreach (var a in session.Attempts) output.WriteLine($"{a.Backend}: ok={a.Succeeded} {a.Reason}");
 
         var tried = session.Attempts.Select(a => a.Backend).ToList();
-        ProbeBackend[] order = [ProbeBackend.Fentry, ProbeBackend.Kprobe, ProbeBackend.Tracepoint];
+        ProbeBackend[] order = [ProbeBackend.Fentry, ProbeBackend.Kprobe, ProbeBackend.Tracepoint, ProbeBackend.Classic];
         Assert.Equal(order[..tried.Count], tried);
         Assert.True(session.Attempts[^1].Succeeded);
         Assert.Equal(session.Attempts[^1].Backend, session.Backend);
