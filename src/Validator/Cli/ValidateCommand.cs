@@ -21,13 +21,14 @@ public static class ValidateCommand
         check.AcceptOnlyFromAmong([.. Checks, "all"]);
         var range = new Option<string?>("--range") { Description = "Namespace ip_local_port_range LOW-HIGH (ports, reserved, step1: default 40000-40999)." };
         var json = new Option<bool>("--json") { Description = "Print the report as JSON on stdout." };
-        var trace = new Option<string?>("--trace") { Description = "ports, reserved, step1: replay this recorded JSON Lines trace (from --record) offline instead of running live." };
-        var record = new Option<string?>("--record") { Description = "ports, reserved, step1: write the live run's JSON Lines trace to FILE." };
+        var trace = new Option<string?>("--trace") { Description = "ports, reserved, step1, timewait, bind: replay this recording (from --record) offline with the same comparison." };
+        var record = new Option<string?>("--record") { Description = "ports, reserved, step1 (JSON Lines probe trace), timewait, bind (JSON observations): write the live run's recording to FILE." };
         var kernel = new Option<string?>("--kernel") { Description = "Kernel release to model (only with --trace; default: the trace's)." };
         var dports = new Option<int[]>("--dport") { Description = "ports: the two destination ports (default 5290 5291); use ports no concurrent run uses.", AllowMultipleArgumentsPerToken = true };
+        var backend = new Option<string>("--backend") { Description = "ports, reserved, step1: probe backend auto (fentry → kprobe → tracepoint → classic), fentry, kprobe, tracepoint or classic.", DefaultValueFactory = _ => "auto" };
         var cmd = new Command("validate", "Compare the model with the LIVE kernel (private namespace portsel-<pid>-<n>, loopback, per-netns sysctls) or with a recorded trace; prints a verdict line, exit 1 on disagreement.");
         cmd.Arguments.Add(check);
-        foreach (var o in new Option[] { range, json, trace, record, kernel, dports }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { range, json, trace, record, kernel, dports, backend }) cmd.Options.Add(o);
         cmd.SetAction(parse =>
         {
             var what = parse.GetValue(check)!;
@@ -38,6 +39,7 @@ public static class ValidateCommand
                 Record = parse.GetValue(record),
                 Kernel = parse.GetValue(kernel),
                 DestinationPorts = parse.GetValue(dports) is { Length: > 0 } d ? d : [5290, 5291],
+                Backends = ProbeCommand.ParseBackends(parse.GetValue(backend) ?? "auto"),
             };
             if (opts.Kernel is not null && opts.Trace is null) throw new UsageException("--kernel is only for replay (--trace FILE)");
             if (opts.Kernel is not null && !KernelProfile.TryFromRelease(opts.Kernel, out _, out var kerr)) throw new UsageException($"--kernel: {kerr}");
@@ -83,16 +85,14 @@ public static class ValidateCommand
     }
 
     /// <summary>Checks that replay a recorded probe trace (<c>--trace</c>) and can record one (<c>--record</c>).</summary>
-    public static readonly string[] Replayable = ["ports", "reserved", "step1"];
+    public static readonly string[] Replayable = ["ports", "reserved", "step1", "timewait", "bind"];
 
     /// <summary>Null when <paramref name="check"/> can be replayed from a trace; otherwise the one-line reason it cannot.</summary>
     public static string? NotReplayable(string check) => check switch
     {
-        "ports" or "reserved" or "step1" or "all" => null,
+        "ports" or "reserved" or "step1" or "timewait" or "bind" or "all" => null,
         "backlog" => "validate backlog: --trace cannot be replayed: it reads the listener's queue counters (ss, /proc/net), not probe events",
         "synretry" => "validate synretry: --trace cannot be replayed: it times captured SYN packets on lo, not probe events",
-        "timewait" => "validate timewait: --trace is not supported: it reads connect() results in two namespaces, not probe events",
-        "bind" => "validate bind: --trace is not supported: bind(0) takes no connect() path the probe records",
         _ => $"validate {check}: --trace is not supported",
     };
 }
@@ -110,6 +110,8 @@ public sealed record ValidateOptions
     public string? Kernel { get; init; }
     /// <summary>Destination ports of the ports check.</summary>
     public int[] DestinationPorts { get; init; } = [5290, 5291];
+    /// <summary>Probe backends to try, in order (ports, reserved, step1).</summary>
+    public IReadOnlyList<ProbeBackend> Backends { get; init; } = ProbeBackendSpec.DefaultOrder;
 }
 
 /// <summary>The result of one check: verdict line, JSON, agreement.</summary>

@@ -29,7 +29,7 @@ public static class ValidatePorts
         else
         {
             var range = o.Range is { } r ? Parsing.Range("--range", r) : new PortRange(40000, 40999);
-            var result = Live(range, o.DestinationPorts);
+            var result = Live(range, o.DestinationPorts, o.Backends);
             if (o.Record is { } rec)
             {
                 using var f = new FileStream(rec, FileMode.Create, FileAccess.Write);
@@ -54,7 +54,7 @@ public static class ValidatePorts
     /// destinations stay usable, 4-tuple reuse), and interleaving puts the fitted and the predicted destination under the
     /// same machine load, so a load change during the run does not bias the cost prediction.
     /// </summary>
-    public static PortFillResult Live(PortRange range, IReadOnlyList<int> destinations) =>
+    public static PortFillResult Live(PortRange range, IReadOnlyList<int> destinations, IReadOnlyList<ProbeBackend>? backends = null) =>
         PortFillScenario.Run(new PortFillRequest
         {
             RangeLow = (ushort)range.Low,
@@ -63,6 +63,7 @@ public static class ValidatePorts
             Count = destinations.Count * (range.Count + 1),
             Order = DestinationOrder.RoundRobin,
             TimeLimit = TimeSpan.FromSeconds(120),
+            Probe = new ProbeOptions { Backends = backends ?? ProbeBackendSpec.DefaultOrder },
         });
 
     private static PortRange? RangeFromSysctls(IReadOnlyDictionary<string, string> sysctls)

@@ -25,7 +25,7 @@ public static class ValidateReserved
         else
         {
             var range = o.Range is { } r ? Parsing.Range("--range", r) : ReservedValidation.DefaultRange;
-            report = Live(range, ReservedValidation.DefaultReserved, ReservedValidation.DefaultBinds.Where(b => range.Contains(b.Port)).ToList(), DestinationPort, o.Record);
+            report = Live(range, ReservedValidation.DefaultReserved, ReservedValidation.DefaultBinds.Where(b => range.Contains(b.Port)).ToList(), DestinationPort, o.Record, o.Backends);
         }
         return new CheckOutcome(report.VerdictLine(), report.ToJson(), report.Agrees);
     }
@@ -48,7 +48,7 @@ public static class ValidateReserved
     }
 
     /// <summary>Fills the range (R + 1 connects) in a private namespace with the reserved list and binds, then compares; the trace goes to <paramref name="record"/> when given.</summary>
-    public static ReservedReport Live(PortRange range, string reserved, IReadOnlyList<(int Port, bool Listen)> binds, ushort dport, string? record = null)
+    public static ReservedReport Live(PortRange range, string reserved, IReadOnlyList<(int Port, bool Listen)> binds, ushort dport, string? record = null, IReadOnlyList<ProbeBackend>? backends = null)
     {
         var fill = PortFillScenario.Run(new PortFillRequest
         {
@@ -59,6 +59,7 @@ public static class ValidateReserved
             TimeLimit = TimeSpan.FromSeconds(60),
             Sysctls = new Dictionary<string, string> { ["net.ipv4.ip_local_reserved_ports"] = reserved },
             PreBinds = binds.Select(b => new PreBind((ushort)b.Port, b.Listen)).ToList(),
+            Probe = new ProbeOptions { Backends = backends ?? ProbeBackendSpec.DefaultOrder },
         });
         TraceReplay.Record(record, fill);
         var profile = KernelProfile.FromRelease(fill.Header.KernelRelease);

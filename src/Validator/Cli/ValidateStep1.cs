@@ -26,7 +26,7 @@ public static class ValidateStep1
         else
         {
             var range = o.Range is { } r ? Parsing.Range("--range", r) : new PortRange(40000, 40999);
-            report = Live(range, DestinationPort, o.Record);
+            report = Live(range, DestinationPort, o.Record, o.Backends);
         }
         return new CheckOutcome(report.VerdictLine(), report.ToJson(), report.Agrees);
     }
@@ -42,7 +42,7 @@ public static class ValidateStep1
     }
 
     /// <summary>R + 1 connects to <paramref name="dport"/> with the option set, then the comparison; the trace goes to <paramref name="record"/> when given.</summary>
-    public static Step1Report Live(PortRange range, ushort dport, string? record = null)
+    public static Step1Report Live(PortRange range, ushort dport, string? record = null, IReadOnlyList<ProbeBackend>? backends = null)
     {
         var fill = PortFillScenario.Run(new PortFillRequest
         {
@@ -52,6 +52,7 @@ public static class ValidateStep1
             Count = range.Count + 1,
             TimeLimit = TimeSpan.FromSeconds(60),
             Socket = new ConnectSocketOptions { LocalPortRange = (0, 0xFFFF) },
+            Probe = new ProbeOptions { Backends = backends ?? ProbeBackendSpec.DefaultOrder },
         });
         TraceReplay.Record(record, fill);
         var profile = KernelProfile.FromRelease(fill.Header.KernelRelease);
