@@ -1,4 +1,6 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using PortSelection.Model.Hashing;
 using PortSelection.Model.Kernel;
 using PortSelection.Model.Ports;
@@ -211,7 +213,10 @@ public static class FastConnectScan
                 if (stop == 0)
                 {
                     Skip(w, m, full);
-                    p = ((w + 1) << 6) | (p & (step - 1));
+                    int next = w + 1;
+                    int lastW = last >> 6;
+                    if (next < lastW) next = SkipWholeWords(next, lastW, full);
+                    p = (next << 6) | (p & (step - 1));
                     continue;
                 }
                 int bit = BitOperations.TrailingZeroCount(stop);
@@ -228,6 +233,68 @@ public static class FastConnectScan
             chosen = 0;
             chosenI = -1;
             return false;
+        }
+
+        /// <summary>
+        /// Skips the whole words <paramref name="w0"/> .. <paramref name="w1"/> − 1 (mask <paramref name="full"/>) while no
+        /// candidate of a word needs evaluating, with the counters of <see cref="Skip"/> summed in locals; returns the
+        /// first word not skipped (<paramref name="w1"/> when all were).
+        /// </summary>
+        private int SkipWholeWords(int w0, int w1, ulong full)
+        {
+            ref ulong r0 = ref MemoryMarshal.GetReference(_r);
+            ref ulong b0 = ref MemoryMarshal.GetReference(_b);
+            ref ulong t0 = ref MemoryMarshal.GetReference(_t);
+            ref ulong l0 = ref MemoryMarshal.GetReference(_l);
+            ref int bw0 = ref MemoryMarshal.GetReference(_bnWord);
+            ref int ew0 = ref MemoryMarshal.GetReference(_enWord);
+            // full: even ports (parity 0), odd ports (parity 1) or all (both word sums).
+            int q = full == EvenMask ? 0 : full == OddMask ? 1 : -1;
+            long reserved = 0, bound = 0, live = 0, bnodes = 0, enodes = 0;
+            int w = w0;
+            for (; w < w1; w++)
+            {
+                ulong r = Unsafe.Add(ref r0, w) & full, b = Unsafe.Add(ref b0, w), t = Unsafe.Add(ref t0, w), lv = Unsafe.Add(ref l0, w);
+                if ((full & ~(r | b | (lv & t))) != 0) break;
+                ulong nr = full & ~r;
+                ulong bb = b & nr;
+                int nb = BitOperations.PopCount(bb);
+                int nl = BitOperations.PopCount(nr) - nb;
+                bound += nb;
+                live += nl;
+                if (r != 0)
+                {
+                    reserved += BitOperations.PopCount(r);
+                    if (nb + nl == 0) continue;
+                }
+                int bs = q >= 0 ? Unsafe.Add(ref bw0, (w << 1) | q) : Unsafe.Add(ref bw0, w << 1) + Unsafe.Add(ref bw0, (w << 1) | 1);
+                if ((r & t) != 0) bs -= BitSum(_bnCost, w, r & t);
+                bnodes += bs;
+                if (nl != 0)
+                {
+                    int es = q >= 0 ? Unsafe.Add(ref ew0, (w << 1) | q) : Unsafe.Add(ref ew0, w << 1) + Unsafe.Add(ref ew0, (w << 1) | 1);
+                    ulong notLive = full & lv & (r | bb);
+                    if (notLive != 0) es -= BitSum(_enCost, w, notLive);
+                    enodes += es;
+                }
+            }
+            int words = w - w0;
+            if (words == 0) return w;
+            int failed = (int)(bound + live);
+            N.Candidates += words * BitOperations.PopCount(full);
+            N.Reserved += (int)reserved;
+            N.Probes += failed;
+            N.BindOwned += (int)bound;
+            N.TupleChecks += (int)live;
+            if (_resched) N.Rescheds += failed;
+            if (!_rcu)
+            {
+                N.Locks += failed;
+                N.EhashLocks += (int)live;
+            }
+            N.BhashNodes += (int)bnodes;
+            N.EhashNodes += (int)enodes;
+            return w;
         }
 
         /// <summary>Adds the counters of skipped candidates <paramref name="m"/> of word <paramref name="w"/> (all in R ∪ B ∪ (L ∩ T)).</summary>
