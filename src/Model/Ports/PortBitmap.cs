@@ -17,7 +17,16 @@ public sealed class PortBitmap : IEquatable<PortBitmap>
     /// <summary>The empty set.</summary>
     public static PortBitmap Empty { get; } = new(new ulong[Words]);
 
-    private PortBitmap(ulong[] bits) { _bits = bits; Count = bits.Sum(w => BitOperations.PopCount(w)); }
+    private PortBitmap(ulong[] bits)
+    {
+        _bits = bits;
+        Count = bits.Sum(w => BitOperations.PopCount(w));
+        for (int w = 0; w < Words; w++)
+            if (bits[w] != 0) BlocksInUse |= 1u << (w >> 6);
+    }
+
+    /// <summary>Bit <c>k</c> set when block <c>k</c> (ports <c>4096k .. 4096k + 4095</c>, 64 words) holds a port of the set.</summary>
+    public uint BlocksInUse { get; }
 
     /// <summary>Number of ports in the set.</summary>
     public int Count { get; }

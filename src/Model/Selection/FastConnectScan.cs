@@ -43,7 +43,7 @@ public static class FastConnectScan
         var (range, localPorts) = p.PerSocketRangeClamp ? req.SocketRange.Clamp(req.Config.Range) : (req.Config.Range, false);
         var bix = bind.IndexOf(req.Netns);
         var live = ehash.LiveIndexOf(new DestinationKey(req.Netns, req.Destination));
-        var w = new Walker(req, bind, ehash, req.Config.Reserved.AsSpan(), bix, live);
+        var w = new Walker(req, bind, ehash, req.Config.Reserved, bix, live);
         var o = new FastScanOutcome { PortOffset = req.PortOffset, ScanRange = range, I = -1 };
         switch (p.Era)
         {
@@ -168,17 +168,25 @@ public static class FastConnectScan
         private readonly EstablishedTable _ehash;
         private readonly ReadOnlySpan<ulong> _r, _b, _t, _l;
         private readonly ReadOnlySpan<int> _bnCost, _bnWord, _enCost, _enWord;
+        private readonly ReadOnlySpan<int> _tBlockCount, _tBlockCost, _bBlockCount, _lBlockCount, _lBlockCost;
+        private readonly uint _reservedBlocks;
         private readonly bool _rcu, _resched;
         public ScanCounters N;
         public EstablishedEntry? ReusedTw;
         public bool Created;
 
-        public Walker(ConnectScanRequest req, BindTable bind, EstablishedTable ehash, ReadOnlySpan<ulong> reserved, NetnsBindIndex bix, PortCostMap live)
+        public Walker(ConnectScanRequest req, BindTable bind, EstablishedTable ehash, PortBitmap reserved, NetnsBindIndex bix, PortCostMap live)
         {
             Req = req;
             _bind = bind;
             _ehash = ehash;
-            _r = reserved;
+            _r = reserved.AsSpan();
+            _reservedBlocks = reserved.BlocksInUse;
+            _tBlockCount = bix.Present.BlockCount;
+            _tBlockCost = bix.Present.BlockCost;
+            _bBlockCount = bix.BindOwnedBlockCount;
+            _lBlockCount = live.BlockCount;
+            _lBlockCost = live.BlockCost;
             _b = bix.BindOwned;
             _t = bix.Present.Bits;
             _bnCost = bix.Present.Cost;
@@ -254,6 +262,11 @@ public static class FastConnectScan
             int w = w0;
             for (; w < w1; w++)
             {
+                if ((w & 63) == 0 && w + 64 <= w1 && SkipBlock(w >> 6, q, ref bound, ref live, ref bnodes, ref enodes))
+                {
+                    w += 63;
+                    continue;
+                }
                 ulong r = Unsafe.Add(ref r0, w) & full, b = Unsafe.Add(ref b0, w), t = Unsafe.Add(ref t0, w), lv = Unsafe.Add(ref l0, w);
                 if ((full & ~(r | b | (lv & t))) != 0) break;
                 ulong nr = full & ~r;
@@ -295,6 +308,36 @@ public static class FastConnectScan
             N.BhashNodes += (int)bnodes;
             N.EhashNodes += (int)enodes;
             return w;
+        }
+
+        /// <summary>
+        /// A whole block <paramref name="k"/> (64 words) of parity <paramref name="q"/> (−1: both) from the block sums:
+        /// when no port of it is reserved, every port has a bucket, and either all are live 4-tuples to this destination
+        /// without BindOwned buckets or all are BindOwned without live 4-tuples, every candidate is skipped and the
+        /// counters are the block's member counts and cost sums. False (nothing added) otherwise.
+        /// </summary>
+        private readonly bool SkipBlock(int k, int q, ref long bound, ref long live, ref long bnodes, ref long enodes)
+        {
+            if ((_reservedBlocks & (1u << k)) != 0) return false;
+            int per = q >= 0 ? 2048 : 4096;
+            if (Sum(_tBlockCount, k, q) != per) return false;
+            int b = Sum(_bBlockCount, k, q), l = Sum(_lBlockCount, k, q);
+            if (b == 0 && l == per)
+            {
+                live += per;
+                bnodes += Sum(_tBlockCost, k, q);
+                enodes += Sum(_lBlockCost, k, q);
+                return true;
+            }
+            if (l == 0 && b == per)
+            {
+                bound += per;
+                bnodes += Sum(_tBlockCost, k, q);
+                return true;
+            }
+            return false;
+
+            static int Sum(ReadOnlySpan<int> s, int k, int q) => q >= 0 ? s[(k << 1) | q] : s[k << 1] + s[(k << 1) | 1];
         }
 
         /// <summary>Adds the counters of skipped candidates <paramref name="m"/> of word <paramref name="w"/> (all in R ∪ B ∪ (L ∩ T)).</summary>
