@@ -169,7 +169,7 @@ public static class FastConnectScan
         private readonly ReadOnlySpan<ulong> _r, _b, _t, _l;
         private readonly ReadOnlySpan<int> _bnCost, _bnWord, _enCost, _enWord;
         private readonly ReadOnlySpan<int> _tBlockCount, _tBlockCost, _bBlockCount, _lBlockCount, _lBlockCost;
-        private readonly uint _reservedBlocks;
+        private readonly PortBitmap _reserved;
         private readonly bool _rcu, _resched;
         public ScanCounters N;
         public EstablishedEntry? ReusedTw;
@@ -181,7 +181,7 @@ public static class FastConnectScan
             _bind = bind;
             _ehash = ehash;
             _r = reserved.AsSpan();
-            _reservedBlocks = reserved.BlocksInUse;
+            _reserved = reserved;
             _tBlockCount = bix.Present.BlockCount;
             _tBlockCost = bix.Present.BlockCost;
             _bBlockCount = bix.BindOwnedBlockCount;
@@ -262,9 +262,9 @@ public static class FastConnectScan
             int w = w0;
             for (; w < w1; w++)
             {
-                if ((w & 63) == 0 && w + 64 <= w1 && SkipBlock(w >> 6, q, ref bound, ref live, ref bnodes, ref enodes))
+                if ((w & 7) == 0 && w + 8 <= w1 && SkipBlock(w >> 3, q, ref bound, ref live, ref bnodes, ref enodes))
                 {
-                    w += 63;
+                    w += 7;
                     continue;
                 }
                 ulong r = Unsafe.Add(ref r0, w) & full, b = Unsafe.Add(ref b0, w), t = Unsafe.Add(ref t0, w), lv = Unsafe.Add(ref l0, w);
@@ -311,15 +311,15 @@ public static class FastConnectScan
         }
 
         /// <summary>
-        /// A whole block <paramref name="k"/> (64 words) of parity <paramref name="q"/> (−1: both) from the block sums:
+        /// A whole block <paramref name="k"/> (8 words, 512 ports) of parity <paramref name="q"/> (−1: both) from the block sums:
         /// when no port of it is reserved, every port has a bucket, and either all are live 4-tuples to this destination
         /// without BindOwned buckets or all are BindOwned without live 4-tuples, every candidate is skipped and the
         /// counters are the block's member counts and cost sums. False (nothing added) otherwise.
         /// </summary>
         private readonly bool SkipBlock(int k, int q, ref long bound, ref long live, ref long bnodes, ref long enodes)
         {
-            if ((_reservedBlocks & (1u << k)) != 0) return false;
-            int per = q >= 0 ? 2048 : 4096;
+            if (_reserved.AnyInBlock(k)) return false;
+            int per = q >= 0 ? 256 : 512;
             if (Sum(_tBlockCount, k, q) != per) return false;
             int b = Sum(_bBlockCount, k, q), l = Sum(_lBlockCount, k, q);
             if (b == 0 && l == per)

@@ -23,9 +23,9 @@ public sealed class NetnsBindIndex
         ref ulong w = ref _bindOwned[port >> 6];
         if (((w & bit) != 0) == on) return;
         w ^= bit;
-        _bindOwnedBlockCount[((port >> 12) << 1) | (port & 1)] += on ? 1 : -1;
+        _bindOwnedBlockCount[((port >> PortCostMap.BlockShift) << 1) | (port & 1)] += on ? 1 : -1;
     }
 
-    /// <summary>BindOwned ports per block <c>k</c> (4096 ports) and parity <c>q</c> at index <c>2k + q</c>.</summary>
+    /// <summary>BindOwned ports per block <c>k</c> (512 ports) and parity <c>q</c> at index <c>2k + q</c>.</summary>
     public ReadOnlySpan<int> BindOwnedBlockCount => _bindOwnedBlockCount;
 }

@@ -21,10 +21,13 @@ public sealed class PortCostMap
     private readonly int[] _blockCount = new int[Blocks * 2];
     private readonly int[] _blockCost = new int[Blocks * 2];
 
-    /// <summary>Number of blocks of 64 words (4096 ports).</summary>
-    public const int Blocks = 16;
+    /// <summary>Number of blocks of 8 words (512 ports).</summary>
+    public const int Blocks = 128;
 
-    /// <summary>Members per block <c>k</c> (4096 ports, 64 words) and parity <c>q</c> at index <c>2k + q</c>.</summary>
+    /// <summary>log2 of the ports per block.</summary>
+    public const int BlockShift = 9;
+
+    /// <summary>Members per block <c>k</c> (512 ports, 8 words) and parity <c>q</c> at index <c>2k + q</c>.</summary>
     public ReadOnlySpan<int> BlockCount => _blockCount;
 
     /// <summary>Cost summed per block <c>k</c> and parity <c>q</c> at index <c>2k + q</c>.</summary>
@@ -52,8 +55,8 @@ public sealed class PortCostMap
         ref ulong w = ref _bits[port >> 6];
         bool had = (w & bit) != 0;
         if (had == member) return;
-        if (member) { w |= bit; Count++; _blockCount[((port >> 12) << 1) | (port & 1)]++; }
-        else { w &= ~bit; Count--; _blockCount[((port >> 12) << 1) | (port & 1)]--; SetCost(port, 0); }
+        if (member) { w |= bit; Count++; _blockCount[((port >> BlockShift) << 1) | (port & 1)]++; }
+        else { w &= ~bit; Count--; _blockCount[((port >> BlockShift) << 1) | (port & 1)]--; SetCost(port, 0); }
     }
 
     /// <summary>Sets the cost of <paramref name="port"/> (keeps the word sums current).</summary>
@@ -63,6 +66,6 @@ public sealed class PortCostMap
         if (d == 0) return;
         _cost[port] = cost;
         _wordCost[((port >> 6) << 1) | (port & 1)] += d;
-        _blockCost[((port >> 12) << 1) | (port & 1)] += d;
+        _blockCost[((port >> BlockShift) << 1) | (port & 1)] += d;
     }
 }

@@ -34,6 +34,7 @@ public static class CliApp
         yield return BacklogCommand.Create();
         yield return ValidateCommand.Create();
         yield return DoctorCommand.Create();
+        yield return BenchProbeCommand.Create();
     }
 
     private static IEnumerable<string> CommandPath(ParseResult parse)

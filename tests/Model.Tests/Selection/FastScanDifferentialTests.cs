@@ -193,7 +193,7 @@ public class FastScanDifferentialTests
     }
 
     /// <summary>
-    /// Ranges spanning whole 4096-port blocks (the block sums of the fast scan): blocks fully live to the destination,
+    /// Ranges spanning whole 512-port blocks (the block sums of the fast scan): blocks fully live to the destination,
     /// fully BindOwned, with reserved ports, and mixed, with a few free ports left; both parities and every era.
     /// </summary>
     [Theory]
