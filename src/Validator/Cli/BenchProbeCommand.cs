@@ -57,6 +57,7 @@ public static class BenchProbeCommand
         var blockMedians = new JsonArray();
         long events = 0, lost = 0, failed = 0;
         ProbeBackend? used = null;
+        IReadOnlyList<BackendAttempt> attempts = [];
 
         Block(ns, perBlock, null); // warm-up, discarded
         for (int k = 0; k < pairs; k++)
@@ -77,6 +78,7 @@ public static class BenchProbeCommand
                             return CliApp.Unavailable;
                         }
                         used = session.Backend;
+                        attempts = session.Attempts;
                         int rc = session.Trace(tid);
                         if (rc < 0) throw new ProbeUnavailableException($"cannot register tid {tid} with the probe: {LibC.Describe(-rc)}");
                     }
@@ -103,6 +105,10 @@ public static class BenchProbeCommand
         {
             ["kernel"] = KernelClock.Release(),
             ["backend"] = used is { } b ? Json.Kebab(b) : null,
+            ["attempts"] = new JsonArray([.. attempts.Select(a => (JsonNode)new JsonObject
+            {
+                ["backend"] = Json.Kebab(a.Backend), ["succeeded"] = a.Succeeded, ["reason"] = a.Reason,
+            })]),
             ["pairs"] = pairs,
             ["connects_per_block"] = perBlock,
             ["connects_without"] = without.Count,
