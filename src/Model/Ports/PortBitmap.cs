@@ -17,7 +17,18 @@ public sealed class PortBitmap : IEquatable<PortBitmap>
     /// <summary>The empty set.</summary>
     public static PortBitmap Empty { get; } = new(new ulong[Words]);
 
-    private PortBitmap(ulong[] bits) { _bits = bits; Count = bits.Sum(w => BitOperations.PopCount(w)); }
+    private PortBitmap(ulong[] bits)
+    {
+        _bits = bits;
+        Count = bits.Sum(w => BitOperations.PopCount(w));
+        for (int w = 0; w < Words; w++)
+            if (bits[w] != 0) _blocks[w >> 9] |= 1UL << ((w >> 3) & 63);
+    }
+
+    private readonly ulong[] _blocks = new ulong[2];
+
+    /// <summary>True when block <paramref name="k"/> (ports <c>512k .. 512k + 511</c>, 8 words; k = 0..127) holds a port of the set.</summary>
+    public bool AnyInBlock(int k) => (_blocks[k >> 6] & (1UL << (k & 63))) != 0;
 
     /// <summary>Number of ports in the set.</summary>
     public int Count { get; }

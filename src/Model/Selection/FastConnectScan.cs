@@ -1,4 +1,6 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using PortSelection.Model.Hashing;
 using PortSelection.Model.Kernel;
 using PortSelection.Model.Ports;
@@ -41,7 +43,7 @@ public static class FastConnectScan
         var (range, localPorts) = p.PerSocketRangeClamp ? req.SocketRange.Clamp(req.Config.Range) : (req.Config.Range, false);
         var bix = bind.IndexOf(req.Netns);
         var live = ehash.LiveIndexOf(new DestinationKey(req.Netns, req.Destination));
-        var w = new Walker(req, bind, ehash, req.Config.Reserved.AsSpan(), bix, live);
+        var w = new Walker(req, bind, ehash, req.Config.Reserved, bix, live);
         var o = new FastScanOutcome { PortOffset = req.PortOffset, ScanRange = range, I = -1 };
         switch (p.Era)
         {
@@ -166,17 +168,25 @@ public static class FastConnectScan
         private readonly EstablishedTable _ehash;
         private readonly ReadOnlySpan<ulong> _r, _b, _t, _l;
         private readonly ReadOnlySpan<int> _bnCost, _bnWord, _enCost, _enWord;
+        private readonly ReadOnlySpan<int> _tBlockCount, _tBlockCost, _bBlockCount, _lBlockCount, _lBlockCost;
+        private readonly PortBitmap _reserved;
         private readonly bool _rcu, _resched;
         public ScanCounters N;
         public EstablishedEntry? ReusedTw;
         public bool Created;
 
-        public Walker(ConnectScanRequest req, BindTable bind, EstablishedTable ehash, ReadOnlySpan<ulong> reserved, NetnsBindIndex bix, PortCostMap live)
+        public Walker(ConnectScanRequest req, BindTable bind, EstablishedTable ehash, PortBitmap reserved, NetnsBindIndex bix, PortCostMap live)
         {
             Req = req;
             _bind = bind;
             _ehash = ehash;
-            _r = reserved;
+            _r = reserved.AsSpan();
+            _reserved = reserved;
+            _tBlockCount = bix.Present.BlockCount;
+            _tBlockCost = bix.Present.BlockCost;
+            _bBlockCount = bix.BindOwnedBlockCount;
+            _lBlockCount = live.BlockCount;
+            _lBlockCost = live.BlockCost;
             _b = bix.BindOwned;
             _t = bix.Present.Bits;
             _bnCost = bix.Present.Cost;
@@ -211,7 +221,10 @@ public static class FastConnectScan
                 if (stop == 0)
                 {
                     Skip(w, m, full);
-                    p = ((w + 1) << 6) | (p & (step - 1));
+                    int next = w + 1;
+                    int lastW = last >> 6;
+                    if (next < lastW) next = SkipWholeWords(next, lastW, full);
+                    p = (next << 6) | (p & (step - 1));
                     continue;
                 }
                 int bit = BitOperations.TrailingZeroCount(stop);
@@ -228,6 +241,103 @@ public static class FastConnectScan
             chosen = 0;
             chosenI = -1;
             return false;
+        }
+
+        /// <summary>
+        /// Skips the whole words <paramref name="w0"/> .. <paramref name="w1"/> − 1 (mask <paramref name="full"/>) while no
+        /// candidate of a word needs evaluating, with the counters of <see cref="Skip"/> summed in locals; returns the
+        /// first word not skipped (<paramref name="w1"/> when all were).
+        /// </summary>
+        private int SkipWholeWords(int w0, int w1, ulong full)
+        {
+            ref ulong r0 = ref MemoryMarshal.GetReference(_r);
+            ref ulong b0 = ref MemoryMarshal.GetReference(_b);
+            ref ulong t0 = ref MemoryMarshal.GetReference(_t);
+            ref ulong l0 = ref MemoryMarshal.GetReference(_l);
+            ref int bw0 = ref MemoryMarshal.GetReference(_bnWord);
+            ref int ew0 = ref MemoryMarshal.GetReference(_enWord);
+            // full: even ports (parity 0), odd ports (parity 1) or all (both word sums).
+            int q = full == EvenMask ? 0 : full == OddMask ? 1 : -1;
+            long reserved = 0, bound = 0, live = 0, bnodes = 0, enodes = 0;
+            int w = w0;
+            for (; w < w1; w++)
+            {
+                if ((w & 7) == 0 && w + 8 <= w1 && SkipBlock(w >> 3, q, ref bound, ref live, ref bnodes, ref enodes))
+                {
+                    w += 7;
+                    continue;
+                }
+                ulong r = Unsafe.Add(ref r0, w) & full, b = Unsafe.Add(ref b0, w), t = Unsafe.Add(ref t0, w), lv = Unsafe.Add(ref l0, w);
+                if ((full & ~(r | b | (lv & t))) != 0) break;
+                ulong nr = full & ~r;
+                ulong bb = b & nr;
+                int nb = BitOperations.PopCount(bb);
+                int nl = BitOperations.PopCount(nr) - nb;
+                bound += nb;
+                live += nl;
+                if (r != 0)
+                {
+                    reserved += BitOperations.PopCount(r);
+                    if (nb + nl == 0) continue;
+                }
+                int bs = q >= 0 ? Unsafe.Add(ref bw0, (w << 1) | q) : Unsafe.Add(ref bw0, w << 1) + Unsafe.Add(ref bw0, (w << 1) | 1);
+                if ((r & t) != 0) bs -= BitSum(_bnCost, w, r & t);
+                bnodes += bs;
+                if (nl != 0)
+                {
+                    int es = q >= 0 ? Unsafe.Add(ref ew0, (w << 1) | q) : Unsafe.Add(ref ew0, w << 1) + Unsafe.Add(ref ew0, (w << 1) | 1);
+                    ulong notLive = full & lv & (r | bb);
+                    if (notLive != 0) es -= BitSum(_enCost, w, notLive);
+                    enodes += es;
+                }
+            }
+            int words = w - w0;
+            if (words == 0) return w;
+            int failed = (int)(bound + live);
+            N.Candidates += words * BitOperations.PopCount(full);
+            N.Reserved += (int)reserved;
+            N.Probes += failed;
+            N.BindOwned += (int)bound;
+            N.TupleChecks += (int)live;
+            if (_resched) N.Rescheds += failed;
+            if (!_rcu)
+            {
+                N.Locks += failed;
+                N.EhashLocks += (int)live;
+            }
+            N.BhashNodes += (int)bnodes;
+            N.EhashNodes += (int)enodes;
+            return w;
+        }
+
+        /// <summary>
+        /// A whole block <paramref name="k"/> (8 words, 512 ports) of parity <paramref name="q"/> (−1: both) from the block sums:
+        /// when no port of it is reserved, every port has a bucket, and either all are live 4-tuples to this destination
+        /// without BindOwned buckets or all are BindOwned without live 4-tuples, every candidate is skipped and the
+        /// counters are the block's member counts and cost sums. False (nothing added) otherwise.
+        /// </summary>
+        private readonly bool SkipBlock(int k, int q, ref long bound, ref long live, ref long bnodes, ref long enodes)
+        {
+            if (_reserved.AnyInBlock(k)) return false;
+            int per = q >= 0 ? 256 : 512;
+            if (Sum(_tBlockCount, k, q) != per) return false;
+            int b = Sum(_bBlockCount, k, q), l = Sum(_lBlockCount, k, q);
+            if (b == 0 && l == per)
+            {
+                live += per;
+                bnodes += Sum(_tBlockCost, k, q);
+                enodes += Sum(_lBlockCost, k, q);
+                return true;
+            }
+            if (l == 0 && b == per)
+            {
+                bound += per;
+                bnodes += Sum(_tBlockCost, k, q);
+                return true;
+            }
+            return false;
+
+            static int Sum(ReadOnlySpan<int> s, int k, int q) => q >= 0 ? s[(k << 1) | q] : s[k << 1] + s[(k << 1) | 1];
         }
 
         /// <summary>Adds the counters of skipped candidates <paramref name="m"/> of word <paramref name="w"/> (all in R ∪ B ∪ (L ∩ T)).</summary>

@@ -25,6 +25,7 @@ public sealed class KernelHost
     private readonly PriorityQueue<(int Netns, EstablishedEntry Entry), long> _twTimers = new();
     private readonly IRandomDraws _draws;
     private readonly IPortOffsetSource _offsets;
+    private ConnectScanRequest? _lastRequest;
 
     /// <summary>Creates a host.</summary>
     /// <param name="profile">Kernel switches.</param>
@@ -110,7 +111,7 @@ public sealed class KernelHost
             var (ns, e) = item;
             if (!e.TimeWait || e.ExpiresAtMs != due || !ReferenceEquals(Established.Find(ns, e.Tuple), e)) continue;
             Established.Remove(ns, e.Tuple);
-            RemoveOwner(ns, e.Tuple.LocalPort, s => s.SocketId == e.SocketId && s.TimeWait);
+            RemoveOwner(ns, e.Tuple.LocalPort, null, e.SocketId);
         }
     }
 
@@ -126,41 +127,88 @@ public sealed class KernelHost
     /// <param name="routedSource">The source address the route would pick when the socket has none (default: 127.0.0.1 for loopback destinations, else 10.0.0.1).</param>
     public ConnectResult Connect(int socket, Ipv4Address remote, int remotePort, long nowMs = 0, bool record = false, Ipv4Address? routedSource = null)
     {
+        if (!record && !UseReferenceScan && (uint)socket < (uint)_sockets.Count && _sockets[socket].LocalPort == 0)
+            return ConnectFast(socket, remote, remotePort, nowMs, routedSource).ToResult();
         AdvanceTo(nowMs);
+        var (sk, config, mix, dst) = Prepare(socket, remote, remotePort, routedSource);
+        if (sk.LocalPort != 0)
+            return ConnectBoundSocket(sk, config, dst, record);
+
+        var req = Request(sk, config, mix, dst, record);
+        var res = UseReferenceScan || record
+            ? ConnectScan.Run(req, Bind, Established, Perturb, _draws)
+            : FastConnectScan.Run(req, Bind, Established, Perturb, _draws);
+        if (res.Port is int port) Commit(sk, mix, dst, port, res.ReusedTimeWait);
+        return res;
+    }
+
+    /// <summary>
+    /// connect() like <see cref="Connect"/> (same state changes, same fields) returning a value: with the fast scan
+    /// and a socket without a port it allocates no result and no request (fills and simulations).
+    /// </summary>
+    /// <param name="socket">Socket id.</param>
+    /// <param name="remote">Destination address.</param>
+    /// <param name="remotePort">Destination port.</param>
+    /// <param name="nowMs">Current time (ms).</param>
+    /// <param name="routedSource">As for <see cref="Connect"/>.</param>
+    public ConnectOutcome ConnectFast(int socket, Ipv4Address remote, int remotePort, long nowMs = 0, Ipv4Address? routedSource = null)
+    {
+        if (UseReferenceScan) return ConnectOutcome.From(Connect(socket, remote, remotePort, nowMs, false, routedSource));
+        AdvanceTo(nowMs);
+        var (sk, config, mix, dst) = Prepare(socket, remote, remotePort, routedSource);
+        if (sk.LocalPort != 0) return ConnectOutcome.From(ConnectBoundSocket(sk, config, dst, record: false));
+        var o = FastConnectScan.Scan(Request(sk, config, mix, dst, record: false), Bind, Established, Perturb, _draws);
+        if (o.Port is int port)
+        {
+            Commit(sk, mix, dst, port, o.ReusedTimeWait);
+            return new ConnectOutcome(o, PortError.None);
+        }
+        return new ConnectOutcome(o, PortError.EADDRNOTAVAIL);
+    }
+
+    private (ModelSocket Socket, NamespaceConfig Config, uint Mix, Destination Destination) Prepare(int socket, Ipv4Address remote, int remotePort, Ipv4Address? routedSource)
+    {
         var sk = _sockets[socket];
         if (sk.State is SocketState.Connected or SocketState.Listening or SocketState.Closed)
             throw new InvalidOperationException($"socket {socket} is {sk.State}: connect() needs an unconnected socket");
         var (config, mix) = _netns[sk.Netns];
         var source = !sk.LocalAddress.IsAny ? sk.LocalAddress
             : routedSource ?? (remote.IsLoopback ? Ipv4Address.Loopback : new Ipv4Address(0x0A000001));
-        var dst = new Destination(source, remote, remotePort);
+        return (sk, config, mix, new Destination(source, remote, remotePort));
+    }
 
-        if (sk.LocalPort != 0)
-            return ConnectBoundSocket(sk, config, dst, record);
-
+    /// <summary>The scan request; the previous one is reused when nothing in it changed (no allocation in a fill).</summary>
+    private ConnectScanRequest Request(ModelSocket sk, NamespaceConfig config, uint mix, Destination dst, bool record)
+    {
+        ulong offset = _offsets.PortOffset(dst, NowMs);
+        var last = _lastRequest;
+        if (last is not null && !record && !last.Record && ReferenceEquals(last.Config, config) && last.Netns == sk.Netns &&
+            last.NetHashMix == mix && last.Destination == dst && last.SocketRange == sk.Options.LocalPortRange &&
+            last.PortOffset == offset && last.NowMs == NowMs)
+            return last;
         var req = new ConnectScanRequest
         {
             Profile = Profile, Config = config, Netns = sk.Netns, NetHashMix = mix, Destination = dst,
-            SocketRange = sk.Options.LocalPortRange, PortOffset = _offsets.PortOffset(dst, NowMs), NowMs = NowMs,
-            Record = record,
+            SocketRange = sk.Options.LocalPortRange, PortOffset = offset, NowMs = NowMs, Record = record,
         };
-        var res = UseReferenceScan || record
-            ? ConnectScan.Run(req, Bind, Established, Perturb, _draws)
-            : FastConnectScan.Run(req, Bind, Established, Perturb, _draws);
-        if (res.Port is not int port) return res;
+        if (!record) _lastRequest = req;
+        return req;
+    }
 
-        sk.LocalAddress = source;
+    /// <summary>The state changes of a successful autobind connect: bucket (−1/−1 when new), tb2, owner, TIME_WAIT recycling, ehash.</summary>
+    private void Commit(ModelSocket sk, uint mix, Destination dst, int port, EstablishedEntry? reusedTimeWait)
+    {
+        sk.LocalAddress = dst.Source;
         sk.LocalPort = port;
-        sk.RemoteAddress = remote;
-        sk.RemotePort = remotePort;
+        sk.RemoteAddress = dst.Address;
+        sk.RemotePort = dst.Port;
         sk.ConnectBound = true;
         sk.State = SocketState.Connected;
         var tb = Bind.Find(sk.Netns, port) ?? Bind.Create(sk.Netns, mix, port, -1, -1);
-        tb.Tb2.TryAdd((source, sk.Options.BoundDevice), (-1, -1));
+        tb.Tb2.TryAdd((dst.Source, sk.Options.BoundDevice), (-1, -1));
         AddOwner(sk, tb, connectBound: true);
-        if (res.ReusedTimeWait is { } tw) RecycleTimeWait(sk.Netns, tw);
+        if (reusedTimeWait is { } tw) RecycleTimeWait(sk.Netns, tw);
         InsertEstablished(sk);
-        return res;
     }
 
     private ConnectResult ConnectBoundSocket(ModelSocket sk, NamespaceConfig config, Destination dst, bool record)
@@ -274,7 +322,7 @@ public sealed class KernelHost
             if (kind == CloseKind.NoTimeWait)
             {
                 Established.Remove(sk.Netns, sk.Tuple);
-                RemoveOwner(sk.Netns, sk.LocalPort, o => ReferenceEquals(o, sk.Owner));
+                RemoveOwner(sk.Netns, sk.LocalPort, sk.Owner, -1);
             }
             else
             {
@@ -290,7 +338,7 @@ public sealed class KernelHost
         }
         else if (sk.State is SocketState.Bound or SocketState.Listening)
         {
-            RemoveOwner(sk.Netns, sk.LocalPort, o => ReferenceEquals(o, sk.Owner));
+            RemoveOwner(sk.Netns, sk.LocalPort, sk.Owner, -1);
         }
         sk.State = SocketState.Closed;
     }
@@ -365,7 +413,7 @@ public sealed class KernelHost
     {
         Established.Remove(netns, tw.Tuple);
         tw.TimeWait = false;
-        RemoveOwner(netns, tw.Tuple.LocalPort, o => o.SocketId == tw.SocketId && o.TimeWait);
+        RemoveOwner(netns, tw.Tuple.LocalPort, null, tw.SocketId);
     }
 
     /// <summary>
@@ -379,9 +427,8 @@ public sealed class KernelHost
         bool onlySelf = tb.Owners.Count == 0 || (tb.Owners.Count == 1 && ReferenceEquals(tb.Owners[0], sk.Owner));
         (tb.FastReuse, tb.FastReusePort) = Next(tb.FastReuse, tb.FastReusePort, onlySelf, reuse, sk.Options.ReusePort);
         var key = (sk.LocalAddress, sk.Options.BoundDevice);
-        bool tb2New = !tb.Tb2.TryGetValue(key, out var tb2) ||
-                      tb.Owners.Where(o => (o.LocalAddress, o.BoundDevice) == key).All(o => ReferenceEquals(o, sk.Owner));
-        tb.Tb2[key] = Next(tb2.FastReuse, tb2.FastReusePort, tb2New, reuse, sk.Options.ReusePort);
+        bool tb2New = !tb.Tb2.TryGetValue(key, out var tb2) || OnlyOwnerOf(tb, key, sk.Owner);
+        tb.Tb2.Set(key, Next(tb2.FastReuse, tb2.FastReusePort, tb2New, reuse, sk.Options.ReusePort));
 
         static (sbyte, sbyte) Next(sbyte fr, sbyte frp, bool empty, bool reuse, bool reusePort)
         {
@@ -392,29 +439,53 @@ public sealed class KernelHost
         }
     }
 
+    /// <summary>True when every owner of <paramref name="tb"/> on <paramref name="key"/> is <paramref name="self"/>.</summary>
+    private static bool OnlyOwnerOf(BindBucket tb, (Ipv4Address, int) key, BindOwner? self)
+    {
+        foreach (var o in tb.Owners)
+            if ((o.LocalAddress, o.BoundDevice) == key && !ReferenceEquals(o, self)) return false;
+        return true;
+    }
+
     /// <summary>
     /// An owner leaves the port. The bucket is destroyed when empty. 6.18 (d57f4b874946): the tb2 of that address is
     /// reset to −1/−1 when all its remaining owners are connect-bound, and the tb when all its tb2s are −1/−1.
     /// </summary>
-    private void RemoveOwner(int netns, int port, Func<BindOwner, bool> match)
+    /// <param name="netns">Namespace.</param>
+    /// <param name="port">Port.</param>
+    /// <param name="owner">The owner to remove, or null for the TIME_WAIT owner of <paramref name="timeWaitSocket"/>.</param>
+    /// <param name="timeWaitSocket">Socket id of the TIME_WAIT owner (when <paramref name="owner"/> is null).</param>
+    private void RemoveOwner(int netns, int port, BindOwner? owner, int timeWaitSocket)
     {
         var tb = Bind.Find(netns, port);
         if (tb is null) return;
-        int idx = tb.Owners.FindIndex(o => match(o));
+        int idx = -1;
+        for (int k = 0; k < tb.Owners.Count; k++)
+        {
+            var o = tb.Owners[k];
+            if (owner is not null ? ReferenceEquals(o, owner) : o.SocketId == timeWaitSocket && o.TimeWait) { idx = k; break; }
+        }
         if (idx < 0) return;
-        var owner = tb.Owners[idx];
+        var removed = tb.Owners[idx];
         tb.Owners.RemoveAt(idx);
         if (tb.Owners.Count == 0)
         {
             Bind.Destroy(netns, _netns[netns].Mix, port);
             return;
         }
-        var key = (owner.LocalAddress, owner.BoundDevice);
-        var rest = tb.Owners.Where(o => (o.LocalAddress, o.BoundDevice) == key).ToList();
-        if (rest.Count == 0) tb.Tb2.Remove(key);
+        var key = (removed.LocalAddress, removed.BoundDevice);
+        int rest = 0;
+        bool restConnectBound = true;
+        foreach (var o in tb.Owners)
+        {
+            if ((o.LocalAddress, o.BoundDevice) != key) continue;
+            rest++;
+            restConnectBound &= o.ConnectBound;
+        }
+        if (rest == 0) tb.Tb2.Remove(key);
         if (!Profile.BindBucketRelease) return;
-        if (rest.Count > 0 && rest.All(o => o.ConnectBound)) tb.Tb2[key] = (-1, -1);
-        if (tb.Tb2.Values.All(v => v.FastReuse < 0 && v.FastReusePort < 0))
+        if (rest > 0 && restConnectBound) tb.Tb2.Set(key, (-1, -1));
+        if (tb.Tb2.AllReleased())
         {
             tb.FastReuse = -1;
             tb.FastReusePort = -1;

@@ -37,6 +37,9 @@ public sealed class BindBucket
     /// <summary>Model id of the bucket's namespace (set by <see cref="BindTable.Create"/>).</summary>
     internal int Netns { get; set; }
 
+    /// <summary>The next (older) bucket of the same bhash chain (intrusive chain of <see cref="BindTable"/>).</summary>
+    internal BindBucket? ChainNext { get; set; }
+
     /// <summary>The port.</summary>
     public int Port { get; }
     /// <summary>Creation order (newer buckets sit nearer the head of the bhash chain).</summary>
@@ -48,7 +51,7 @@ public sealed class BindBucket
     /// <summary>The owners (all tb2 lists together).</summary>
     public List<BindOwner> Owners { get; } = [];
     /// <summary>Per-address (tb2) fastreuse state, 6.18 (d57f4b874946) keeps it per tb2.</summary>
-    internal Dictionary<(Ipv4Address, int), (sbyte FastReuse, sbyte FastReusePort)> Tb2 { get; } = [];
+    internal Tb2Set Tb2;
 
     /// <summary>True when connect() skips this port: <c>fastreuse ≥ 0 || fastreuseport ≥ 0</c>.</summary>
     public bool IsBindOwned => FastReuse >= 0 || FastReusePort >= 0;

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using PortSelection.Model.Hashing;
 
 namespace PortSelection.Model.Tables;
@@ -10,7 +11,7 @@ namespace PortSelection.Model.Tables;
 public sealed class BindTable
 {
     private readonly Dictionary<(int Netns, int Port), BindBucket> _buckets = [];
-    private readonly Dictionary<int, List<BindBucket>> _chains = [];
+    private readonly Dictionary<int, BindBucket> _heads = []; // chain index → newest bucket (intrusive chain)
     private readonly int _mask;
     private readonly Dictionary<int, NetnsBindIndex> _index = [];
     private readonly NetnsBindIndex _emptyIndex = new();
@@ -36,9 +37,8 @@ public sealed class BindTable
     {
         nodesWalked = 0;
         var tb = _buckets.GetValueOrDefault((netns, port));
-        if (!_chains.TryGetValue(ChainIndex(netHashMix, port), out var chain)) return tb;
-        if (tb is null) { nodesWalked = chain.Count; return null; }
-        foreach (var b in chain)
+        if (!_heads.TryGetValue(ChainIndex(netHashMix, port), out var head)) return tb;
+        for (var b = head; b is not null; b = b.ChainNext)
         {
             nodesWalked++;
             if (ReferenceEquals(b, tb)) break;
@@ -52,13 +52,14 @@ public sealed class BindTable
         var tb = new BindBucket(port, fastReuse, fastReusePort, ++_sequence) { Netns = netns };
         _buckets.Add((netns, port), tb);
         var idx = ChainIndex(netHashMix, port);
-        if (!_chains.TryGetValue(idx, out var chain)) _chains[idx] = chain = [];
-        chain.Insert(0, tb);
+        ref var head = ref CollectionsMarshal.GetValueRefOrAddDefault(_heads, idx, out _);
+        tb.ChainNext = head;
+        head = tb;
         tb.Table = this;
         var ix = IndexFor(netns);
         ix.Present.Set(port, true);
         ix.SetBindOwned(port, tb.IsBindOwned);
-        Renumber(chain);
+        Renumber(tb);
         return tb;
     }
 
@@ -67,14 +68,25 @@ public sealed class BindTable
     {
         if (!_buckets.Remove((netns, port), out var tb)) return;
         var idx = ChainIndex(netHashMix, port);
-        var chain = _chains[idx];
-        chain.Remove(tb);
-        if (chain.Count == 0) _chains.Remove(idx);
+        var head = _heads[idx];
+        if (ReferenceEquals(head, tb))
+        {
+            head = tb.ChainNext;
+            if (head is null) _heads.Remove(idx);
+            else _heads[idx] = head;
+        }
+        else
+        {
+            var prev = head;
+            while (!ReferenceEquals(prev.ChainNext, tb)) prev = prev.ChainNext!;
+            prev.ChainNext = tb.ChainNext;
+        }
+        tb.ChainNext = null;
         tb.Table = null;
         var ix = IndexFor(netns);
         ix.Present.Set(port, false);
         ix.SetBindOwned(port, false);
-        Renumber(chain);
+        if (head is not null) Renumber(head);
     }
 
     /// <summary>
@@ -90,9 +102,10 @@ public sealed class BindTable
     }
 
     /// <summary>Chain positions (newest first, 1-based) are the node counts of a lookup; refresh them after a change.</summary>
-    private void Renumber(List<BindBucket> chain)
+    private void Renumber(BindBucket head)
     {
-        for (int k = 0; k < chain.Count; k++) IndexFor(chain[k].Netns).Present.SetCost(chain[k].Port, k + 1);
+        int k = 1;
+        for (var b = head; b is not null; b = b.ChainNext) IndexFor(b.Netns).Present.SetCost(b.Port, k++);
     }
 
     /// <summary>A bucket's fastreuse / fastreuseport changed.</summary>

@@ -31,6 +31,9 @@ public sealed class EstablishedEntry
 
     /// <summary>Model id of the entry's namespace (set on insertion).</summary>
     internal int Netns { get; set; }
+
+    /// <summary>The next (older) entry of the same ehash chain (intrusive chain of <see cref="EstablishedTable"/>).</summary>
+    internal EstablishedEntry? ChainNext { get; set; }
     /// <summary>TIME_WAIT substate is FIN_WAIT2 (never reused on 5.10+).</summary>
     public bool FinWait2Substate { get; set; }
     /// <summary>The peer used TCP timestamps (<c>tw_ts_recent_stamp != 0</c>); required for any reuse.</summary>

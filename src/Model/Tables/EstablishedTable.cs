@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using PortSelection.Model.Ports;
 
 namespace PortSelection.Model.Tables;
@@ -14,7 +15,7 @@ namespace PortSelection.Model.Tables;
 public sealed class EstablishedTable
 {
     private readonly Dictionary<(int Netns, FourTuple Tuple), EstablishedEntry> _entries = [];
-    private readonly Dictionary<uint, List<EstablishedEntry>> _chains = [];
+    private readonly Dictionary<uint, EstablishedEntry> _heads = []; // bucket index → newest entry (intrusive chain)
     private readonly Func<int, FourTuple, uint> _bucketOf;
     private readonly Dictionary<DestinationKey, PortCostMap> _live = [];
     private readonly PortCostMap _emptyLive = new();
@@ -36,11 +37,10 @@ public sealed class EstablishedTable
     public EstablishedEntry? Find(int netns, FourTuple tuple, out int nodesWalked)
     {
         nodesWalked = 0;
-        if (!_chains.TryGetValue(_bucketOf(netns, tuple), out var chain)) return null;
+        if (!_heads.TryGetValue(_bucketOf(netns, tuple), out var head)) return null;
         _entries.TryGetValue((netns, tuple), out var match);
-        if (match is null) { nodesWalked = chain.Count; return null; }
-        // The chain is kept newest first, as the kernel adds at the head.
-        foreach (var e in chain)
+        // The chain is kept newest first, as the kernel adds at the head; absent: the whole chain.
+        for (var e = head; e is not null; e = e.ChainNext)
         {
             nodesWalked++;
             if (ReferenceEquals(e, match)) break;
@@ -59,12 +59,13 @@ public sealed class EstablishedTable
             throw new InvalidOperationException($"4-tuple {entry.Tuple} already in ehash");
         entry.Sequence = ++_sequence;
         var idx = _bucketOf(netns, entry.Tuple);
-        if (!_chains.TryGetValue(idx, out var chain)) _chains[idx] = chain = [];
-        chain.Insert(0, entry);
+        ref var head = ref CollectionsMarshal.GetValueRefOrAddDefault(_heads, idx, out _);
+        entry.ChainNext = head;
+        head = entry;
         entry.Netns = netns;
         entry.Table = this;
         if (!entry.TimeWait) LiveFor(DestinationKey.Of(netns, entry.Tuple)).Set(entry.Tuple.LocalPort, true);
-        Renumber(chain);
+        Renumber(entry);
     }
 
     /// <summary>Removes the entry of a 4-tuple; false when absent.</summary>
@@ -72,12 +73,23 @@ public sealed class EstablishedTable
     {
         if (!_entries.Remove((netns, tuple), out var entry)) return false;
         var idx = _bucketOf(netns, tuple);
-        var chain = _chains[idx];
-        chain.Remove(entry);
-        if (chain.Count == 0) _chains.Remove(idx);
+        var head = _heads[idx];
+        if (ReferenceEquals(head, entry))
+        {
+            head = entry.ChainNext;
+            if (head is null) _heads.Remove(idx);
+            else _heads[idx] = head;
+        }
+        else
+        {
+            var prev = head;
+            while (!ReferenceEquals(prev.ChainNext, entry)) prev = prev.ChainNext!;
+            prev.ChainNext = entry.ChainNext;
+        }
+        entry.ChainNext = null;
         entry.Table = null;
         if (_live.TryGetValue(DestinationKey.Of(netns, tuple), out var live)) live.Set(tuple.LocalPort, false);
-        Renumber(chain);
+        if (head is not null) Renumber(head);
         return true;
     }
 
@@ -94,13 +106,11 @@ public sealed class EstablishedTable
     }
 
     /// <summary>Chain positions (newest first, 1-based) are the node counts of a lookup; refresh the live ones.</summary>
-    private void Renumber(List<EstablishedEntry> chain)
+    private void Renumber(EstablishedEntry head)
     {
-        for (int k = 0; k < chain.Count; k++)
-        {
-            var e = chain[k];
-            if (!e.TimeWait) LiveFor(DestinationKey.Of(e.Netns, e.Tuple)).SetCost(e.Tuple.LocalPort, k + 1);
-        }
+        int k = 1;
+        for (var e = head; e is not null; e = e.ChainNext, k++)
+            if (!e.TimeWait) LiveFor(DestinationKey.Of(e.Netns, e.Tuple)).SetCost(e.Tuple.LocalPort, k);
     }
 
     /// <summary>An entry entered (or left) TIME_WAIT.</summary>
@@ -109,9 +119,15 @@ public sealed class EstablishedTable
         var live = LiveFor(DestinationKey.Of(e.Netns, e.Tuple));
         if (e.TimeWait) { live.Set(e.Tuple.LocalPort, false); return; }
         live.Set(e.Tuple.LocalPort, true);
-        if (_chains.TryGetValue(_bucketOf(e.Netns, e.Tuple), out var chain)) Renumber(chain);
+        if (_heads.TryGetValue(_bucketOf(e.Netns, e.Tuple), out var head)) Renumber(head);
     }
 
     /// <summary>Length of the chain that <paramref name="tuple"/> hashes to.</summary>
-    public int ChainLength(int netns, FourTuple tuple) => _chains.TryGetValue(_bucketOf(netns, tuple), out var c) ? c.Count : 0;
+    public int ChainLength(int netns, FourTuple tuple)
+    {
+        if (!_heads.TryGetValue(_bucketOf(netns, tuple), out var head)) return 0;
+        int n = 0;
+        for (var e = head; e is not null; e = e.ChainNext) n++;
+        return n;
+    }
 }

@@ -8,6 +8,7 @@ namespace PortSelection.Model.Tables;
 public sealed class NetnsBindIndex
 {
     private readonly ulong[] _bindOwned = new ulong[PortCostMap.Words];
+    private readonly int[] _bindOwnedBlockCount = new int[PortCostMap.Blocks * 2];
 
     /// <summary>Ports with a bucket; cost = nodes a bhash lookup of the port walks (its chain position).</summary>
     public PortCostMap Present { get; } = new();
@@ -18,7 +19,13 @@ public sealed class NetnsBindIndex
     /// <summary>Marks <paramref name="port"/> BindOwned or not.</summary>
     public void SetBindOwned(int port, bool on)
     {
-        if (on) _bindOwned[port >> 6] |= 1UL << (port & 63);
-        else _bindOwned[port >> 6] &= ~(1UL << (port & 63));
+        ulong bit = 1UL << (port & 63);
+        ref ulong w = ref _bindOwned[port >> 6];
+        if (((w & bit) != 0) == on) return;
+        w ^= bit;
+        _bindOwnedBlockCount[((port >> PortCostMap.BlockShift) << 1) | (port & 1)] += on ? 1 : -1;
     }
+
+    /// <summary>BindOwned ports per block <c>k</c> (512 ports) and parity <c>q</c> at index <c>2k + q</c>.</summary>
+    public ReadOnlySpan<int> BindOwnedBlockCount => _bindOwnedBlockCount;
 }

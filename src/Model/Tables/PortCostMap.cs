@@ -18,6 +18,20 @@ public sealed class PortCostMap
     private readonly ulong[] _bits = new ulong[Words];
     private readonly int[] _cost = new int[65536];
     private readonly int[] _wordCost = new int[Words * 2];
+    private readonly int[] _blockCount = new int[Blocks * 2];
+    private readonly int[] _blockCost = new int[Blocks * 2];
+
+    /// <summary>Number of blocks of 8 words (512 ports).</summary>
+    public const int Blocks = 128;
+
+    /// <summary>log2 of the ports per block.</summary>
+    public const int BlockShift = 9;
+
+    /// <summary>Members per block <c>k</c> (512 ports, 8 words) and parity <c>q</c> at index <c>2k + q</c>.</summary>
+    public ReadOnlySpan<int> BlockCount => _blockCount;
+
+    /// <summary>Cost summed per block <c>k</c> and parity <c>q</c> at index <c>2k + q</c>.</summary>
+    public ReadOnlySpan<int> BlockCost => _blockCost;
 
     /// <summary>The member bitmap (bit <c>p &amp; 63</c> of word <c>p &gt;&gt; 6</c>).</summary>
     public ReadOnlySpan<ulong> Bits => _bits;
@@ -41,8 +55,8 @@ public sealed class PortCostMap
         ref ulong w = ref _bits[port >> 6];
         bool had = (w & bit) != 0;
         if (had == member) return;
-        if (member) { w |= bit; Count++; }
-        else { w &= ~bit; Count--; SetCost(port, 0); }
+        if (member) { w |= bit; Count++; _blockCount[((port >> BlockShift) << 1) | (port & 1)]++; }
+        else { w &= ~bit; Count--; _blockCount[((port >> BlockShift) << 1) | (port & 1)]--; SetCost(port, 0); }
     }
 
     /// <summary>Sets the cost of <paramref name="port"/> (keeps the word sums current).</summary>
@@ -52,5 +66,6 @@ public sealed class PortCostMap
         if (d == 0) return;
         _cost[port] = cost;
         _wordCost[((port >> 6) << 1) | (port & 1)] += d;
+        _blockCost[((port >> BlockShift) << 1) | (port & 1)] += d;
     }
 }

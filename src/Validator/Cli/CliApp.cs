@@ -36,6 +36,7 @@ public static class CliApp
         yield return CleanupCommand.Create();
         yield return BacklogCommand.Create();
         yield return ValidateCommand.Create();
+        yield return BenchProbeCommand.Create();
     }
 
     private static IEnumerable<string> CommandPath(ParseResult parse)

@@ -191,4 +191,45 @@ public class FastScanDifferentialTests
             }
         }
     }
+
+    /// <summary>
+    /// Ranges spanning whole 512-port blocks (the block sums of the fast scan): blocks fully live to the destination,
+    /// fully BindOwned, with reserved ports, and mixed, with a few free ports left; both parities and every era.
+    /// </summary>
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void Whole_blocks_match_the_reference(int layout)
+    {
+        foreach (var kernel in Kernels)
+        {
+            var profile = KernelProfile.FromRelease(kernel);
+            KernelHost Make(bool reference)
+            {
+                var h = new KernelHost(profile, new SeededDraws(9), new FixedPortOffset(0x0F0F_1234_9ABC_DEF0), perturb:
+                    new PerturbState(profile.PerturbOrder, null, 77, 77)) { UseReferenceScan = reference };
+                var reserved = layout == 2 ? PortListSyntax.Parse("9000,9001,13000-13010") : PortBitmap.Empty;
+                h.AddNamespace(new NamespaceConfig { Range = new PortRange(4096, 16383), Reserved = reserved });
+                for (int p = 4096; p <= 16383; p++)
+                {
+                    if (p >= 12288 && p % 1999 == 0) continue; // a few free ports, all in the last block
+                    bool bindOwned = layout switch { 1 => p >= 8192 && p < 12288, 3 => p % 777 == 0, _ => false };
+                    if (bindOwned) h.PlaceBinding(0, p, Ipv4Address.Parse("127.0.0.9"));
+                    else h.PlaceConnection(0, new FourTuple(Lo, p, Lo, layout == 3 && p % 555 == 0 ? 7001 : 7000));
+                }
+                return h;
+            }
+            var fh = Make(false);
+            var rh = Make(true);
+            for (int n = 0; n < 12; n++)
+            {
+                Interlocked.Increment(ref _connects);
+                var f = fh.Connect(fh.Socket(0), Lo, 7000, 0);
+                var r = rh.Connect(rh.Socket(0), Lo, 7000, 0);
+                AssertSame(f, r, $"{kernel} layout {layout} connect {n}");
+            }
+        }
+    }
 }
