@@ -10,8 +10,18 @@
  *   first net_dev_queue of that socket's SYN              -> PORT_CHOSEN (skc_num via CO-RE)
  *   sys_exit(connect)   -> CONNECT_EXIT (ret = 0 or -errno)
  * plus SYN retransmissions (tcp_retransmit_skb on a traced socket still in SYN_SENT), SYN-ACK
- * retransmissions of registered listen ports, and fork following (sched_process_fork).
- * Only tasks whose tgid or tid is in `pids` are traced.
+ * retransmissions of registered listen ports, and fork following (sched_process_fork, only
+ * attached when children must be followed). Only tasks whose tgid or tid is in `pids` are traced.
+ *
+ * Two program sets bracket the same points; the loader loads one (ProbeMode in C#):
+ *   detail  (portsel_sys_enter ...)   one portsel_event per step above (~6–9 per connect);
+ *   compact (portsel_c_sys_enter ...) per-thread state in `conn`, ONE portsel_connect at sys_exit.
+ * Plus the floor (portsel_floor_sys_enter/exit): empty programs on sys_enter/sys_exit, the cost
+ * of merely having a BPF program on every syscall (what no syscall-tracepoint probe can go below).
+ *
+ * sys_enter/sys_exit fire for every syscall of every task: their first instructions compare the
+ * syscall number (sys_enter: arg 1; sys_exit: regs->orig_ax through the BTF pointer, one load)
+ * and return, before any helper call or map lookup.
  */
 #include "portsel_event.h"
 
@@ -72,9 +82,18 @@ int portsel_sys_enter(u64 *ctx)
 	return 0;
 }
 
+/* Syscall number at sys_exit: orig_ax of the BTF-typed pt_regs (no helper call). */
+static __always_inline long exit_nr(u64 *ctx)
+{
+	struct pt_regs *regs = (struct pt_regs *)BPF_ARG(ctx, 0);
+	return (long)regs->orig_ax;
+}
+
 SEC("tp_btf/sys_exit")
 int portsel_sys_exit(u64 *ctx)
 {
+	if (exit_nr(ctx) != PORTSEL_NR_CONNECT)
+		return 0;
 	u64 id = bpf_get_current_pid_tgid();
 	u32 tid = (u32)id;
 	struct inflight *f = bpf_map_lookup_elem(&inflight, &tid);
@@ -199,5 +218,188 @@ int portsel_fork(u64 *ctx)
 		return 0;
 	u8 one = 1;
 	bpf_map_update_elem(&pids, &ctgid, &one, BPF_ANY);
+	return 0;
+}
+
+/* ==== compact mode: one portsel_connect per connect() ==================================== */
+
+#define CPHASE_IDLE 0 /* between connects (entries are reused, not deleted) */
+
+/* Per-thread state of the connect() in progress, keyed by tid; value reused across connects. */
+struct conn_state {
+	u64 enter_ns;
+	u64 scan_start_ns;
+	u64 scan_end_ns;
+	u64 sk;
+	u32 phase;
+	u32 cpu_enter;
+	u32 saddr;
+	u32 daddr;
+	u16 sport;
+	u16 dport;
+	u16 family;
+	u8 outcome;
+	u8 state;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384);
+	__type(key, u32);
+	__type(value, struct conn_state);
+} conn SEC(".maps");
+
+static __always_inline void conn_fill(struct conn_state *s, struct sock *sk)
+{
+	s->saddr = sk->__sk_common.skc_rcv_saddr;
+	s->daddr = sk->__sk_common.skc_daddr;
+	s->sport = sk->__sk_common.skc_num;
+	s->dport = bpf_ntohs(sk->__sk_common.skc_dport);
+	s->family = sk->__sk_common.skc_family;
+	s->state = sk->__sk_common.skc_state;
+}
+
+SEC("tp_btf/sys_enter")
+int portsel_c_sys_enter(u64 *ctx)
+{
+	if ((long)BPF_ARG(ctx, 1) != PORTSEL_NR_CONNECT)
+		return 0;
+	u64 id = bpf_get_current_pid_tgid();
+	if (!portsel_traced(id))
+		return 0;
+	u32 tid = (u32)id;
+	u64 now = bpf_ktime_get_ns();
+	u32 cpu = bpf_get_smp_processor_id();
+	struct conn_state *s = bpf_map_lookup_elem(&conn, &tid);
+	if (s) {
+		/* reuse the thread's entry in place: no allocation, no bucket lock */
+		s->enter_ns = now;
+		s->scan_start_ns = 0;
+		s->scan_end_ns = 0;
+		s->sk = 0;
+		s->cpu_enter = cpu;
+		s->saddr = 0;
+		s->daddr = 0;
+		s->sport = 0;
+		s->dport = 0;
+		s->family = 0;
+		s->outcome = PORTSEL_SCAN_NONE;
+		s->state = 0;
+		s->phase = PHASE_IN_CONNECT;
+		return 0;
+	}
+	struct conn_state f = { .enter_ns = now, .phase = PHASE_IN_CONNECT, .cpu_enter = cpu };
+	if (bpf_map_update_elem(&conn, &tid, &f, BPF_ANY) != 0)
+		portsel_count_lost(1);
+	return 0;
+}
+
+SEC("tp_btf/inet_sock_set_state")
+int portsel_c_set_state(u64 *ctx)
+{
+	int oldstate = (int)BPF_ARG(ctx, 1);
+	int newstate = (int)BPF_ARG(ctx, 2);
+	struct sock *sk = (struct sock *)BPF_ARG(ctx, 0);
+	u64 key = (u64)sk;
+	if (newstate == TCP_CLOSE) {
+		if (sk->sk_protocol != IPPROTO_TCP)
+			return 0;
+		bpf_map_delete_elem(&socks, &key);
+		if (oldstate != TCP_SYN_SENT)
+			return 0;
+	} else if (!(oldstate == TCP_CLOSE && newstate == TCP_SYN_SENT) || sk->sk_protocol != IPPROTO_TCP) {
+		return 0;
+	}
+	u32 tid = (u32)bpf_get_current_pid_tgid();
+	struct conn_state *s = bpf_map_lookup_elem(&conn, &tid);
+	if (!s)
+		return 0;
+	if (newstate == TCP_SYN_SENT) {
+		if (s->phase != PHASE_IN_CONNECT)
+			return 0;
+		s->scan_start_ns = bpf_ktime_get_ns();
+		s->sk = key;
+		s->phase = PHASE_SCANNING;
+		conn_fill(s, sk);
+		u8 one = 1;
+		bpf_map_update_elem(&socks, &key, &one, BPF_ANY);
+		return 0;
+	}
+	if (s->phase != PHASE_SCANNING || s->sk != key)
+		return 0;
+	s->scan_end_ns = bpf_ktime_get_ns();
+	s->phase = PHASE_DONE;
+	s->outcome = PORTSEL_SCAN_FAILED;
+	conn_fill(s, sk);
+	return 0;
+}
+
+SEC("tp_btf/net_dev_queue")
+int portsel_c_net_dev_queue(u64 *ctx)
+{
+	u32 tid = (u32)bpf_get_current_pid_tgid();
+	struct conn_state *s = bpf_map_lookup_elem(&conn, &tid);
+	if (!s || s->phase != PHASE_SCANNING)
+		return 0;
+	struct sk_buff *skb = (struct sk_buff *)BPF_ARG(ctx, 0);
+	struct sock *sk = skb->sk;
+	if (!sk || (u64)sk != s->sk)
+		return 0;
+	s->scan_end_ns = bpf_ktime_get_ns();
+	s->phase = PHASE_DONE;
+	s->outcome = PORTSEL_SCAN_CHOSEN;
+	conn_fill(s, sk);
+	return 0;
+}
+
+SEC("tp_btf/sys_exit")
+int portsel_c_sys_exit(u64 *ctx)
+{
+	if (exit_nr(ctx) != PORTSEL_NR_CONNECT)
+		return 0;
+	u64 id = bpf_get_current_pid_tgid();
+	u32 tid = (u32)id;
+	struct conn_state *s = bpf_map_lookup_elem(&conn, &tid);
+	if (!s || s->phase == CPHASE_IDLE)
+		return 0;
+	s->phase = CPHASE_IDLE;
+	struct portsel_connect *r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);
+	if (!r) {
+		portsel_count_lost(0);
+		return 0;
+	}
+	r->enter_ns = s->enter_ns;
+	r->scan_start_ns = s->scan_start_ns;
+	r->scan_end_ns = s->scan_end_ns;
+	r->exit_ns = bpf_ktime_get_ns();
+	r->kind = PORTSEL_EV_CONNECT_RECORD;
+	r->ret = (s32)(long)BPF_ARG(ctx, 1);
+	r->saddr = s->saddr;
+	r->daddr = s->daddr;
+	r->sport = s->sport;
+	r->dport = s->dport;
+	r->family = s->family;
+	r->outcome = s->outcome;
+	r->state = s->state;
+	r->pid = id >> 32;
+	r->tid = tid;
+	r->sk = s->sk;
+	r->cpu_enter = s->cpu_enter;
+	r->cpu_exit = bpf_get_smp_processor_id();
+	bpf_ringbuf_submit(r, BPF_RB_NO_WAKEUP);
+	return 0;
+}
+
+/* ==== floor: the bare cost of a BPF program on every syscall's entry and exit ============= */
+
+SEC("tp_btf/sys_enter")
+int portsel_floor_sys_enter(u64 *ctx)
+{
+	return 0;
+}
+
+SEC("tp_btf/sys_exit")
+int portsel_floor_sys_exit(u64 *ctx)
+{
 	return 0;
 }
