@@ -16,8 +16,10 @@
  * Two program sets bracket the same points; the loader loads one (ProbeMode in C#):
  *   detail  (portsel_sys_enter ...)   one portsel_event per step above (~6–9 per connect);
  *   compact (portsel_c_sys_enter ...) per-thread state in `conn`, ONE portsel_connect at sys_exit.
- * Plus the floor (portsel_floor_sys_enter/exit): empty programs on sys_enter/sys_exit, the cost
- * of merely having a BPF program on every syscall (what no syscall-tracepoint probe can go below).
+ * Plus two floors: empty programs on sys_enter/sys_exit (the cost of merely having a BPF program
+ * on every syscall, below which no syscall-tracepoint probe can go), and empty programs on all four
+ * bracket hooks (sys_enter, sys_exit, inet_sock_set_state, net_dev_queue: the least the compact
+ * mode can cost, since each hook invocation costs ~70 ns here even when the program returns at once).
  *
  * sys_enter/sys_exit fire for every syscall of every task: their first instructions compare the
  * syscall number (sys_enter: arg 1; sys_exit: regs->orig_ax through the BTF pointer, one load)
@@ -43,13 +45,52 @@ struct {
 	__type(value, struct inflight);
 } inflight SEC(".maps");
 
-/* Sockets that entered SYN_SENT from a traced task (for SYN retransmissions). */
+/*
+ * Sockets of traced connects whose SYN left (for SYN retransmissions, which fire in timer
+ * context): a direct-mapped table of socket addresses, slot = hash of the 4-tuple, marked when the
+ * port is chosen (first SYN queued). Marking and clearing are
+ * one inlined array lookup and one store (no hash-map insert, lock or allocation on the connect
+ * path: an LRU-hash insert here cost ~350 ns per connect). A later traced socket hashing to the
+ * same slot evicts an older one (its retransmissions are then not reported); slots are cleared
+ * when their socket reaches CLOSE.
+ */
+#define SOCK_SLOTS 65536
+
 struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 131072);
-	__type(key, u64);
-	__type(value, u8);
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, SOCK_SLOTS);
+	__type(key, u32);
+	__type(value, u64);
 } socks SEC(".maps");
+
+/* Slot of a socket whose port is chosen: a hash of its 4-tuple (the verifier forbids arithmetic on
+ * the BTF socket pointer itself); the slot holds the socket address. */
+static __always_inline u64 *sock_slot(struct sock *sk)
+{
+	u32 ports = (u32)sk->__sk_common.skc_num | ((u32)sk->__sk_common.skc_dport << 16);
+	u32 idx = ((ports ^ sk->__sk_common.skc_daddr) * 2654435761u) >> 16; /* Fibonacci hash, 16 bits */
+	return bpf_map_lookup_elem(&socks, &idx);
+}
+
+static __always_inline void sock_mark(struct sock *sk)
+{
+	u64 *slot = sock_slot(sk);
+	if (slot)
+		*slot = (u64)sk;
+}
+
+static __always_inline void sock_clear(struct sock *sk)
+{
+	u64 *slot = sock_slot(sk);
+	if (slot && *slot == (u64)sk)
+		*slot = 0;
+}
+
+static __always_inline bool sock_marked(struct sock *sk)
+{
+	u64 *slot = sock_slot(sk);
+	return slot && *slot == (u64)sk;
+}
 
 static __always_inline void fill_sock(struct portsel_event *e, struct sock *sk)
 {
@@ -122,7 +163,7 @@ int portsel_set_state(u64 *ctx)
 	u64 id = bpf_get_current_pid_tgid();
 	u64 key = (u64)sk;
 	if (newstate == TCP_CLOSE)
-		bpf_map_delete_elem(&socks, &key);
+		sock_clear(sk);
 	if (!portsel_traced(id))
 		return 0;
 	u32 tid = (u32)id;
@@ -133,8 +174,6 @@ int portsel_set_state(u64 *ctx)
 			kind = PORTSEL_EV_SCAN_START;
 			f->sk = key;
 			f->phase = PHASE_SCANNING;
-			u8 one = 1;
-			bpf_map_update_elem(&socks, &key, &one, BPF_ANY);
 		} else if (oldstate == TCP_SYN_SENT && newstate == TCP_CLOSE &&
 			   f->phase == PHASE_SCANNING && f->sk == key) {
 			kind = PORTSEL_EV_SCAN_FAILED;
@@ -164,6 +203,7 @@ int portsel_net_dev_queue(u64 *ctx)
 	if (!sk || (u64)sk != f->sk)
 		return 0;
 	f->phase = PHASE_DONE;
+	sock_mark(sk);
 	struct portsel_event *e = portsel_reserve(id, PORTSEL_EV_PORT_CHOSEN);
 	if (!e)
 		return 0;
@@ -179,8 +219,7 @@ int portsel_retransmit_skb(u64 *ctx)
 	struct sock *sk = (struct sock *)BPF_ARG(ctx, 0);
 	if (sk->__sk_common.skc_state != TCP_SYN_SENT)
 		return 0;
-	u64 key = (u64)sk;
-	if (!bpf_map_lookup_elem(&socks, &key))
+	if (!sock_marked(sk))
 		return 0;
 	struct portsel_event *e = portsel_reserve(bpf_get_current_pid_tgid(), PORTSEL_EV_SYN_RETRANSMIT);
 	if (!e)
@@ -249,6 +288,23 @@ struct {
 	__type(value, struct conn_state);
 } conn SEC(".maps");
 
+/* scanning[0]: traced connects between SYN_SENT and scan end. net_dev_queue fires for every packet
+ * of the system; while this is 0 it returns after one inlined array load. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, u32);
+	__type(value, s64);
+} scanning SEC(".maps");
+
+static __always_inline void scanning_add(s64 delta)
+{
+	u32 zero = 0;
+	s64 *n = bpf_map_lookup_elem(&scanning, &zero);
+	if (n)
+		__sync_fetch_and_add(n, delta);
+}
+
 static __always_inline void conn_fill(struct conn_state *s, struct sock *sk)
 {
 	s->saddr = sk->__sk_common.skc_rcv_saddr;
@@ -304,7 +360,7 @@ int portsel_c_set_state(u64 *ctx)
 	if (newstate == TCP_CLOSE) {
 		if (sk->sk_protocol != IPPROTO_TCP)
 			return 0;
-		bpf_map_delete_elem(&socks, &key);
+		sock_clear(sk);
 		if (oldstate != TCP_SYN_SENT)
 			return 0;
 	} else if (!(oldstate == TCP_CLOSE && newstate == TCP_SYN_SENT) || sk->sk_protocol != IPPROTO_TCP) {
@@ -321,14 +377,14 @@ int portsel_c_set_state(u64 *ctx)
 		s->sk = key;
 		s->phase = PHASE_SCANNING;
 		conn_fill(s, sk);
-		u8 one = 1;
-		bpf_map_update_elem(&socks, &key, &one, BPF_ANY);
+		scanning_add(1);
 		return 0;
 	}
 	if (s->phase != PHASE_SCANNING || s->sk != key)
 		return 0;
 	s->scan_end_ns = bpf_ktime_get_ns();
 	s->phase = PHASE_DONE;
+	scanning_add(-1);
 	s->outcome = PORTSEL_SCAN_FAILED;
 	conn_fill(s, sk);
 	return 0;
@@ -337,6 +393,10 @@ int portsel_c_set_state(u64 *ctx)
 SEC("tp_btf/net_dev_queue")
 int portsel_c_net_dev_queue(u64 *ctx)
 {
+	u32 zero = 0;
+	s64 *n = bpf_map_lookup_elem(&scanning, &zero);
+	if (!n || *n <= 0)
+		return 0;
 	u32 tid = (u32)bpf_get_current_pid_tgid();
 	struct conn_state *s = bpf_map_lookup_elem(&conn, &tid);
 	if (!s || s->phase != PHASE_SCANNING)
@@ -347,8 +407,10 @@ int portsel_c_net_dev_queue(u64 *ctx)
 		return 0;
 	s->scan_end_ns = bpf_ktime_get_ns();
 	s->phase = PHASE_DONE;
+	scanning_add(-1);
 	s->outcome = PORTSEL_SCAN_CHOSEN;
 	conn_fill(s, sk);
+	sock_mark(sk);
 	return 0;
 }
 
@@ -362,6 +424,8 @@ int portsel_c_sys_exit(u64 *ctx)
 	struct conn_state *s = bpf_map_lookup_elem(&conn, &tid);
 	if (!s || s->phase == CPHASE_IDLE)
 		return 0;
+	if (s->phase == PHASE_SCANNING) /* left the syscall without a SYN or CLOSE */
+		scanning_add(-1);
 	s->phase = CPHASE_IDLE;
 	struct portsel_connect *r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);
 	if (!r) {
@@ -400,6 +464,20 @@ int portsel_floor_sys_enter(u64 *ctx)
 
 SEC("tp_btf/sys_exit")
 int portsel_floor_sys_exit(u64 *ctx)
+{
+	return 0;
+}
+
+/* ==== hook floor: empty programs on every hook the compact mode needs ======================== */
+
+SEC("tp_btf/inet_sock_set_state")
+int portsel_floor_set_state(u64 *ctx)
+{
+	return 0;
+}
+
+SEC("tp_btf/net_dev_queue")
+int portsel_floor_net_dev_queue(u64 *ctx)
 {
 	return 0;
 }

@@ -8,7 +8,7 @@ namespace PortSelection.Validator.Cli;
 /// <summary>
 /// <c>portsel bench-probe</c> (root): the probe's overhead on connect(). In a private namespace (default range
 /// 32768–60999, one listener on 127.0.0.1:7000), blocks of sequential connects alternate without and with the probe
-/// attached and tracing the workload thread, for each probe mode (compact, detail, floor; ABBA order, so drift
+/// attached and tracing the workload thread, for each probe mode (compact, detail, and the floors; ABBA order, so drift
 /// cancels). Only the connect() call is timed
 /// (CLOCK_MONOTONIC around it); the probe is attached, drained and detached outside the timed calls, with a 1 s drain
 /// period so no user-side event work runs during a block (the BPF side submits with BPF_RB_NO_WAKEUP). Prints JSON:
@@ -22,7 +22,7 @@ public static class BenchProbeCommand
         var pairs = new Option<int>("--pairs") { Description = "Rounds of blocks (one without the probe and one per mode, order reversed every other round).", DefaultValueFactory = _ => 10 };
         var perBlock = new Option<int>("--per-block") { Description = "Connects per block (each block starts from an empty range).", DefaultValueFactory = _ => 1000 };
         var backend = new Option<string>("--backend") { Description = "auto (fentry → kprobe → tracepoint), fentry, kprobe or tracepoint.", DefaultValueFactory = _ => "auto" };
-        var modes = new Option<string>("--modes") { Description = "Comma-separated probe modes to measure: compact (one record per connect, the default probe), detail (one record per event), floor (empty programs on sys_enter/sys_exit only: the least any syscall-tracepoint probe costs).", DefaultValueFactory = _ => "compact,detail,floor" };
+        var modes = new Option<string>("--modes") { Description = "Comma-separated probe modes to measure: compact (one record per connect, the default probe), detail (one record per event), floor (empty programs on sys_enter/sys_exit only: the least any syscall-tracepoint probe costs), hook-floor (empty programs on all four hooks of the compact mode: its floor).", DefaultValueFactory = _ => "compact,detail,floor,hook-floor" };
         var cmd = new Command("bench-probe", "Measure the probe's connect() overhead (alternating blocks with and without it; needs root and BPF).");
         cmd.Options.Add(pairs);
         cmd.Options.Add(perBlock);
@@ -35,7 +35,7 @@ public static class BenchProbeCommand
 
     private const ushort Port = 7000;
 
-    /// <summary>Parses a --modes value (comma-separated compact, detail, floor; no repeats).</summary>
+    /// <summary>Parses a --modes value (comma-separated compact, detail, floor, hook-floor; no repeats).</summary>
     public static IReadOnlyList<ProbeMode> ParseModes(string value)
     {
         var list = new List<ProbeMode>();
@@ -46,7 +46,8 @@ public static class BenchProbeCommand
                 "compact" => ProbeMode.Compact,
                 "detail" => ProbeMode.Detail,
                 "floor" => ProbeMode.Floor,
-                _ => throw new UsageException($"--modes takes compact, detail and/or floor (got '{part}')"),
+                "hook-floor" => ProbeMode.HookFloor,
+                _ => throw new UsageException($"--modes takes compact, detail, floor and/or hook-floor (got '{part}')"),
             };
             if (!list.Contains(m)) list.Add(m);
         }
@@ -57,6 +58,7 @@ public static class BenchProbeCommand
     private sealed class ModeStats
     {
         public List<long> Durations { get; } = [];
+        public List<double> RoundRatios { get; } = [];
         public long Records { get; set; }
         public long Events { get; set; }
         public long Lost { get; set; }
@@ -97,6 +99,8 @@ public static class BenchProbeCommand
         for (int k = 0; k < pairs; k++)
         {
             var order = (k & 1) == 1 ? Enumerable.Reverse(sides).ToList() : sides;
+            var roundMedians = new Dictionary<ProbeMode, double>();
+            double roundWithout = 0;
             foreach (var mode in order)
             {
                 ProbeSession? session = null;
@@ -120,6 +124,8 @@ public static class BenchProbeCommand
                     var (durations, fails) = Block(ns, perBlock, session);
                     failed += fails;
                     (mode is { } mm ? stats[mm].Durations : without).AddRange(durations);
+                    if (mode is { } rm) roundMedians[rm] = Median(durations);
+                    else roundWithout = Median(durations);
                     blockMedians.Add(new JsonObject
                     {
                         ["probe"] = mode is not null, ["mode"] = mode is { } bm ? Json.Kebab(bm) : null, ["median_ns"] = Median(durations),
@@ -137,6 +143,8 @@ public static class BenchProbeCommand
                     session?.Dispose();
                 }
             }
+            if (roundWithout > 0)
+                foreach (var (m, med) in roundMedians) stats[m].RoundRatios.Add(med / roundWithout);
         }
 
         double mWithout = Median(without);
@@ -154,6 +162,7 @@ public static class BenchProbeCommand
                 ["ratio"] = mWithout > 0 ? mWith / mWithout : null,
                 ["overhead_percent"] = mWithout > 0 ? (mWith / mWithout - 1) * 100 : null,
                 ["overhead_ns"] = mWith - mWithout,
+                ["median_round_ratio"] = st.RoundRatios.Count > 0 ? Median(st.RoundRatios) : null,
                 ["ring_records"] = st.Records,
                 ["events"] = st.Events,
                 ["records_per_connect"] = st.Durations.Count > 0 ? (double)st.Records / st.Durations.Count : null,
@@ -225,7 +234,9 @@ public static class BenchProbeCommand
         return (ok, filler.Results.Count - ok.Count);
     }
 
-    private static double Median(List<long> xs)
+    private static double Median(List<long> xs) => Median(xs.Select(x => (double)x).ToList());
+
+    private static double Median(List<double> xs)
     {
         if (xs.Count == 0) return 0;
         var s = xs.Order().ToArray();

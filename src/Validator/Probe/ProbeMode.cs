@@ -14,4 +14,7 @@ public enum ProbeMode
     /// <summary>Measurement floor: empty programs on <c>sys_enter</c>/<c>sys_exit</c> only; no events. What any
     /// syscall-tracepoint probe costs at least (tracepoint backend only).</summary>
     Floor,
+    /// <summary>Measurement floor of the compact mode's hook set: empty programs on <c>sys_enter</c>, <c>sys_exit</c>,
+    /// <c>inet_sock_set_state</c> and <c>net_dev_queue</c>; no events (tracepoint backend only).</summary>
+    HookFloor,
 }
