@@ -15,7 +15,8 @@
  *
  * Two program sets bracket the same points; the loader loads one (ProbeMode in C#):
  *   detail  (portsel_sys_enter ...)   one portsel_event per step above (~6–9 per connect);
- *   compact (portsel_c_sys_enter ...) per-thread state in `conn`, ONE portsel_connect at sys_exit.
+ *   compact (portsel_c_sys_enter ...) per-thread state in task storage `conn`, ONE portsel_connect
+ *                                     at sys_exit.
  * Plus two floors: empty programs on sys_enter/sys_exit (the cost of merely having a BPF program
  * on every syscall, below which no syscall-tracepoint probe can go), and empty programs on all four
  * bracket hooks (sys_enter, sys_exit, inet_sock_set_state, net_dev_queue: the least the compact
@@ -264,7 +265,8 @@ int portsel_fork(u64 *ctx)
 
 #define CPHASE_IDLE 0 /* between connects (entries are reused, not deleted) */
 
-/* Per-thread state of the connect() in progress, keyed by tid; value reused across connects. */
+/* Per-thread state of the connect() in progress: task-local storage (found from the current task
+ * without hashing; freed with the task), created at the thread's first traced connect and reused. */
 struct conn_state {
 	u64 enter_ns;
 	u64 scan_start_ns;
@@ -282,11 +284,16 @@ struct conn_state {
 };
 
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 16384);
-	__type(key, u32);
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
 	__type(value, struct conn_state);
 } conn SEC(".maps");
+
+static __always_inline struct conn_state *conn_get(u64 flags)
+{
+	return bpf_task_storage_get(&conn, bpf_get_current_task_btf(), 0, flags);
+}
 
 /* scanning[0]: traced connects between SYN_SENT and scan end. net_dev_queue fires for every packet
  * of the system; while this is 0 it returns after one inlined array load. */
@@ -323,30 +330,24 @@ int portsel_c_sys_enter(u64 *ctx)
 	u64 id = bpf_get_current_pid_tgid();
 	if (!portsel_traced(id))
 		return 0;
-	u32 tid = (u32)id;
-	u64 now = bpf_ktime_get_ns();
-	u32 cpu = bpf_get_smp_processor_id();
-	struct conn_state *s = bpf_map_lookup_elem(&conn, &tid);
-	if (s) {
-		/* reuse the thread's entry in place: no allocation, no bucket lock */
-		s->enter_ns = now;
-		s->scan_start_ns = 0;
-		s->scan_end_ns = 0;
-		s->sk = 0;
-		s->cpu_enter = cpu;
-		s->saddr = 0;
-		s->daddr = 0;
-		s->sport = 0;
-		s->dport = 0;
-		s->family = 0;
-		s->outcome = PORTSEL_SCAN_NONE;
-		s->state = 0;
-		s->phase = PHASE_IN_CONNECT;
+	struct conn_state *s = conn_get(BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!s) {
+		portsel_count_lost(1);
 		return 0;
 	}
-	struct conn_state f = { .enter_ns = now, .phase = PHASE_IN_CONNECT, .cpu_enter = cpu };
-	if (bpf_map_update_elem(&conn, &tid, &f, BPF_ANY) != 0)
-		portsel_count_lost(1);
+	s->enter_ns = bpf_ktime_get_ns();
+	s->scan_start_ns = 0;
+	s->scan_end_ns = 0;
+	s->sk = 0;
+	s->cpu_enter = bpf_get_smp_processor_id();
+	s->saddr = 0;
+	s->daddr = 0;
+	s->sport = 0;
+	s->dport = 0;
+	s->family = 0;
+	s->outcome = PORTSEL_SCAN_NONE;
+	s->state = 0;
+	s->phase = PHASE_IN_CONNECT;
 	return 0;
 }
 
@@ -366,8 +367,7 @@ int portsel_c_set_state(u64 *ctx)
 	} else if (!(oldstate == TCP_CLOSE && newstate == TCP_SYN_SENT) || sk->sk_protocol != IPPROTO_TCP) {
 		return 0;
 	}
-	u32 tid = (u32)bpf_get_current_pid_tgid();
-	struct conn_state *s = bpf_map_lookup_elem(&conn, &tid);
+	struct conn_state *s = conn_get(0);
 	if (!s)
 		return 0;
 	if (newstate == TCP_SYN_SENT) {
@@ -397,8 +397,7 @@ int portsel_c_net_dev_queue(u64 *ctx)
 	s64 *n = bpf_map_lookup_elem(&scanning, &zero);
 	if (!n || *n <= 0)
 		return 0;
-	u32 tid = (u32)bpf_get_current_pid_tgid();
-	struct conn_state *s = bpf_map_lookup_elem(&conn, &tid);
+	struct conn_state *s = conn_get(0);
 	if (!s || s->phase != PHASE_SCANNING)
 		return 0;
 	struct sk_buff *skb = (struct sk_buff *)BPF_ARG(ctx, 0);
@@ -419,9 +418,7 @@ int portsel_c_sys_exit(u64 *ctx)
 {
 	if (exit_nr(ctx) != PORTSEL_NR_CONNECT)
 		return 0;
-	u64 id = bpf_get_current_pid_tgid();
-	u32 tid = (u32)id;
-	struct conn_state *s = bpf_map_lookup_elem(&conn, &tid);
+	struct conn_state *s = conn_get(0);
 	if (!s || s->phase == CPHASE_IDLE)
 		return 0;
 	if (s->phase == PHASE_SCANNING) /* left the syscall without a SYN or CLOSE */
@@ -445,8 +442,9 @@ int portsel_c_sys_exit(u64 *ctx)
 	r->family = s->family;
 	r->outcome = s->outcome;
 	r->state = s->state;
+	u64 id = bpf_get_current_pid_tgid();
 	r->pid = id >> 32;
-	r->tid = tid;
+	r->tid = (u32)id;
 	r->sk = s->sk;
 	r->cpu_enter = s->cpu_enter;
 	r->cpu_exit = bpf_get_smp_processor_id();
