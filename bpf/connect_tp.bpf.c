@@ -281,7 +281,19 @@ struct conn_state {
 	u16 family;
 	u8 outcome;
 	u8 state;
+	u64 gen;    /* tracegen[0] when `traced` was decided */
+	u32 traced; /* the pids filter's answer for this thread at generation `gen` */
+	u32 pad;
 };
+
+/* tracegen[0]: bumped by user space whenever `pids` changes; a thread re-checks `pids` (two hash
+ * lookups) only when its cached answer is from an older generation. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, u32);
+	__type(value, u64);
+} tracegen SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
@@ -327,14 +339,28 @@ int portsel_c_sys_enter(u64 *ctx)
 {
 	if ((long)BPF_ARG(ctx, 1) != PORTSEL_NR_CONNECT)
 		return 0;
-	u64 id = bpf_get_current_pid_tgid();
-	if (!portsel_traced(id))
+	u32 zero = 0;
+	u64 *g = bpf_map_lookup_elem(&tracegen, &zero);
+	if (!g)
 		return 0;
-	struct conn_state *s = conn_get(BPF_LOCAL_STORAGE_GET_F_CREATE);
-	if (!s) {
-		portsel_count_lost(1);
-		return 0;
+	u64 gen = *g;
+	struct conn_state *s = conn_get(0);
+	if (!s || s->gen != gen) {
+		bool traced = portsel_traced(bpf_get_current_pid_tgid());
+		if (!s) {
+			if (!traced)
+				return 0;
+			s = conn_get(BPF_LOCAL_STORAGE_GET_F_CREATE);
+			if (!s) {
+				portsel_count_lost(1);
+				return 0;
+			}
+		}
+		s->gen = gen;
+		s->traced = traced;
 	}
+	if (!s->traced)
+		return 0;
 	s->enter_ns = bpf_ktime_get_ns();
 	s->scan_start_ns = 0;
 	s->scan_end_ns = 0;

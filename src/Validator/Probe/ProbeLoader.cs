@@ -116,6 +116,12 @@ internal static class ProbeLoader
                 }
                 maps[name] = fd;
             }
+            foreach (var name in OptionalMaps)
+            {
+                var map = LibBpf.FindMapByName(raw, name);
+                var fd = map == IntPtr.Zero ? -1 : LibBpf.MapFd(map);
+                if (fd >= 0) maps[name] = fd;
+            }
 
             attempt = new(spec.Backend, true, notes.Count == 0 ? "ok" : "ok; " + string.Join("; ", notes));
             return new LoadedProbe(spec.Backend, effective, obj, links, maps);
@@ -127,6 +133,10 @@ internal static class ProbeLoader
             return null;
         }
     }
+
+    /// <summary>Maps only some objects have: <c>tracegen</c> (generation of the <c>pids</c> filter, cached per thread
+    /// by the compact programs; bumped on every change of <c>pids</c>).</summary>
+    internal static readonly string[] OptionalMaps = ["tracegen"];
 
     private static void Dispose(List<BpfLinkHandle> links, BpfObjectHandle obj)
     {

@@ -110,14 +110,32 @@ public sealed unsafe class ProbeSession : IDisposable
     {
         uint key = (uint)id;
         byte one = 1;
-        return LibBpf.MapUpdateElem(_probe.MapFds["pids"], &key, &one, LibBpf.BpfAny);
+        var rc = LibBpf.MapUpdateElem(_probe.MapFds["pids"], &key, &one, LibBpf.BpfAny);
+        BumpTraceGeneration();
+        return rc;
     }
 
     /// <summary>Stops tracing a pid/tid. Returns 0 or -errno (ENOENT if it was not traced).</summary>
     public int Untrace(int id)
     {
         uint key = (uint)id;
-        return LibBpf.MapDeleteElem(_probe.MapFds["pids"], &key);
+        var rc = LibBpf.MapDeleteElem(_probe.MapFds["pids"], &key);
+        BumpTraceGeneration();
+        return rc;
+    }
+
+    /// <summary>Invalidates the per-thread cached answers of the <c>pids</c> filter (compact programs).</summary>
+    private void BumpTraceGeneration()
+    {
+        if (!_probe.MapFds.TryGetValue("tracegen", out var fd)) return;
+        lock (_consumeLock)
+        {
+            uint zero = 0;
+            ulong gen = 0;
+            if (LibBpf.MapLookupElem(fd, &zero, &gen) != 0) return;
+            gen++;
+            LibBpf.MapUpdateElem(fd, &zero, &gen, LibBpf.BpfAny);
+        }
     }
 
     /// <summary>Reports SYN-ACK retransmissions of listeners on <paramref name="port"/>.</summary>

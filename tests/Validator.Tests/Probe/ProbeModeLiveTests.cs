@@ -62,6 +62,44 @@ public sealed class ProbeModeLiveTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Compact_mode_follows_untrace_and_retrace_of_a_thread()
+    {
+        // The compact programs cache the pids filter's answer per thread; Trace/Untrace must invalidate it.
+        LiveEnvironment.RequireOrSkip();
+        using var session = LiveEnvironment.OrSkip(() => ProbeSession.Open(new ProbeOptions { Backends = [ProbeBackend.Tracepoint] }));
+        Assert.Equal(ProbeMode.Compact, session.Mode);
+        using var ns = NetworkNamespace.Create(new Dictionary<string, string> { ["net.ipv4.ip_local_port_range"] = "44000 44099" });
+        var tid = ns.Thread.Tid;
+        var filler = new ConnectFiller();
+        Listener? listener = null;
+        try
+        {
+            ns.Thread.Invoke(() => { listener = Listener.Open(5603, 64); });
+            int Connects(int n)
+            {
+                ns.Thread.Invoke(() => filler.Run(Enumerable.Repeat((ushort)5603, n).ToList(), new ConnectSocketOptions(), TimeSpan.FromSeconds(10)));
+                return ConnectTrace.Assemble(session.TakeEvents(), (uint)tid).Count;
+            }
+            Assert.Equal(0, session.Trace(tid));
+            Assert.Equal(3, Connects(3));
+            Assert.Equal(0, session.Untrace(tid));
+            Assert.Equal(0, Connects(2));
+            Assert.Equal(0, session.Trace(tid));
+            Assert.Equal(2, Connects(2));
+            session.Untrace(tid);
+            Assert.Equal(0, session.LostEvents);
+        }
+        finally
+        {
+            ns.Thread.Invoke(() =>
+            {
+                filler.Dispose();
+                listener?.Dispose();
+            });
+        }
+    }
+
+    [Fact]
     public void Floor_mode_attaches_and_records_nothing()
     {
         LiveEnvironment.RequireOrSkip();
