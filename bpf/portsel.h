@@ -50,6 +50,13 @@ typedef _Bool bool;
 #define BPF_MAP_TYPE_PERCPU_ARRAY 6
 #define BPF_MAP_TYPE_LRU_HASH 9
 #define BPF_MAP_TYPE_RINGBUF 27
+#define BPF_MAP_TYPE_TASK_STORAGE 29
+
+/* map flags */
+#define BPF_F_NO_PREALLOC 1
+
+/* bpf_*_storage_get flags */
+#define BPF_LOCAL_STORAGE_GET_F_CREATE 1
 
 /* map update flags */
 #define BPF_ANY 0
@@ -74,6 +81,9 @@ static long (*const bpf_ringbuf_output)(void *ringbuf, void *data, u64 size, u64
 static void *(*const bpf_ringbuf_reserve)(void *ringbuf, u64 size, u64 flags) = (void *)131;
 static void (*const bpf_ringbuf_submit)(void *data, u64 flags) = (void *)132;
 static void (*const bpf_ringbuf_discard)(void *data, u64 flags) = (void *)133;
+struct task_struct;
+static void *(*const bpf_task_storage_get)(void *map, struct task_struct *task, void *value, u64 flags) = (void *)156;
+static struct task_struct *(*const bpf_get_current_task_btf)(void) = (void *)158;
 
 /* ---- byte order (BPF target here is little endian, like x86-64) -------------------------- */
 #define bpf_ntohs(x) ((u16)__builtin_bswap16((u16)(x)))

@@ -22,6 +22,7 @@
 #define PORTSEL_EV_SYNACK_RETRANSMIT 8  /* tcp_retransmit_synack on a registered listen port */
 #define PORTSEL_EV_HASH_CONNECT_ENTER 9 /* kprobe inet_hash_connect / fentry __inet_hash_connect */
 #define PORTSEL_EV_HASH_CONNECT_EXIT 10 /* kretprobe / fexit; ret, duration_ns */
+#define PORTSEL_EV_CONNECT_RECORD 11    /* compact mode: one struct portsel_connect per connect() */
 
 struct portsel_event {
 	u64 ts_ns;       /*  0: bpf_ktime_get_ns() = CLOCK_MONOTONIC */
@@ -59,6 +60,57 @@ _Static_assert(__builtin_offsetof(struct portsel_event, oldstate) == 54, "oldsta
 _Static_assert(__builtin_offsetof(struct portsel_event, newstate) == 55, "newstate");
 _Static_assert(__builtin_offsetof(struct portsel_event, cpu) == 56, "cpu");
 _Static_assert(__builtin_offsetof(struct portsel_event, aux) == 60, "aux");
+
+/*
+ * Compact mode: ONE record per connect(), submitted at sys_exit, carrying every timestamp and
+ * socket field the per-event records would have carried. Offsets 32..55 coincide with
+ * struct portsel_event (kind, ret, addresses, ports, family), so user space can tell the two
+ * apart by `kind` at offset 32. Mirrored by src/Validator/Probe/ProbeConnectRecord.cs.
+ */
+#define PORTSEL_SCAN_NONE 0   /* no SYN_SENT seen (e.g. connect failed earlier) */
+#define PORTSEL_SCAN_CHOSEN 1 /* first SYN queued: sport is the chosen port */
+#define PORTSEL_SCAN_FAILED 2 /* SYN_SENT -> CLOSE before any SYN (EADDRNOTAVAIL) */
+
+struct portsel_connect {
+	u64 enter_ns;      /*  0: sys_enter(connect) */
+	u64 scan_start_ns; /*  8: CLOSE -> SYN_SENT, 0 if not seen */
+	u64 scan_end_ns;   /* 16: first SYN queued or SYN_SENT -> CLOSE, 0 if not seen */
+	u64 exit_ns;       /* 24: sys_exit(connect) */
+	u32 kind;          /* 32: PORTSEL_EV_CONNECT_RECORD */
+	s32 ret;           /* 36: connect() return, 0 or -errno */
+	u32 saddr;         /* 40: IPv4 source, network byte order */
+	u32 daddr;         /* 44: IPv4 destination, network byte order */
+	u16 sport;         /* 48: local port (host order) at scan end */
+	u16 dport;         /* 50: remote port, host order */
+	u16 family;        /* 52: AF_INET / AF_INET6 */
+	u8 outcome;        /* 54: PORTSEL_SCAN_* */
+	u8 state;          /* 55: skc_state at scan end */
+	u32 pid;           /* 56: tgid */
+	u32 tid;           /* 60: thread id */
+	u64 sk;            /* 64: socket identity */
+	u32 cpu_enter;     /* 72: CPU at sys_enter */
+	u32 cpu_exit;      /* 76: CPU at sys_exit */
+};
+
+_Static_assert(sizeof(struct portsel_connect) == 80, "portsel_connect size");
+_Static_assert(__builtin_offsetof(struct portsel_connect, enter_ns) == 0, "enter_ns");
+_Static_assert(__builtin_offsetof(struct portsel_connect, scan_start_ns) == 8, "scan_start_ns");
+_Static_assert(__builtin_offsetof(struct portsel_connect, scan_end_ns) == 16, "scan_end_ns");
+_Static_assert(__builtin_offsetof(struct portsel_connect, exit_ns) == 24, "exit_ns");
+_Static_assert(__builtin_offsetof(struct portsel_connect, kind) == 32, "kind");
+_Static_assert(__builtin_offsetof(struct portsel_connect, ret) == 36, "ret");
+_Static_assert(__builtin_offsetof(struct portsel_connect, saddr) == 40, "saddr");
+_Static_assert(__builtin_offsetof(struct portsel_connect, daddr) == 44, "daddr");
+_Static_assert(__builtin_offsetof(struct portsel_connect, sport) == 48, "sport");
+_Static_assert(__builtin_offsetof(struct portsel_connect, dport) == 50, "dport");
+_Static_assert(__builtin_offsetof(struct portsel_connect, family) == 52, "family");
+_Static_assert(__builtin_offsetof(struct portsel_connect, outcome) == 54, "outcome");
+_Static_assert(__builtin_offsetof(struct portsel_connect, state) == 55, "state");
+_Static_assert(__builtin_offsetof(struct portsel_connect, pid) == 56, "pid");
+_Static_assert(__builtin_offsetof(struct portsel_connect, tid) == 60, "tid");
+_Static_assert(__builtin_offsetof(struct portsel_connect, sk) == 64, "sk");
+_Static_assert(__builtin_offsetof(struct portsel_connect, cpu_enter) == 72, "cpu_enter");
+_Static_assert(__builtin_offsetof(struct portsel_connect, cpu_exit) == 76, "cpu_exit");
 
 /* ---- maps shared by every backend (same names: the loader finds them by name) ------------ */
 

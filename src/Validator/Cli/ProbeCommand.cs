@@ -20,6 +20,7 @@ public static class ProbeCommand
         var backend = new Option<string>("--backend") { Description = "auto (fentry → kprobe → tracepoint → classic), fentry, kprobe, tracepoint (tp_btf) or classic (tracefs tracepoints).", DefaultValueFactory = _ => "auto" };
         var listenPorts = new Option<int[]>("--listen-port") { Description = "Also report SYN-ACK retransmissions of listeners on this port; repeatable.", AllowMultipleArgumentsPerToken = true };
         var verbose = new Option<bool>("--verbose") { Description = "Print libbpf's messages to stderr." };
+        var detail = new Option<bool>("--detail") { Description = "One ring-buffer record per event, including every TCP state change of the traced tasks (default: one compact record per connect, expanded into the same connect events)." };
         var command = new Argument<string[]>("command") { Description = "Command to start and trace (after --), e.g. -- curl http://127.0.0.1:8080/", Arity = ArgumentArity.ZeroOrMore };
 
         var cmd = new Command("probe", "Attach the connect()/port-selection probe and record a JSON Lines trace.");
@@ -29,10 +30,11 @@ public static class ProbeCommand
         cmd.Options.Add(backend);
         cmd.Options.Add(listenPorts);
         cmd.Options.Add(verbose);
+        cmd.Options.Add(detail);
         cmd.Arguments.Add(command);
         cmd.SetAction(parse => Run(
             parse.GetValue(pids) ?? [], parse.GetValue(output), parse.GetValue(duration), parse.GetValue(backend) ?? "auto",
-            parse.GetValue(listenPorts) ?? [], parse.GetValue(verbose), parse.GetValue(command) ?? []));
+            parse.GetValue(listenPorts) ?? [], parse.GetValue(verbose), parse.GetValue(detail), parse.GetValue(command) ?? []));
         return cmd;
     }
 
@@ -47,7 +49,7 @@ public static class ProbeCommand
         _ => throw new UsageException($"--backend must be auto, fentry, kprobe, tracepoint or classic (got '{value}')"),
     };
 
-    private static int Run(int[] pids, string? outPath, double? durationSec, string backendName, int[] listenPorts, bool verbose, string[] command)
+    private static int Run(int[] pids, string? outPath, double? durationSec, string backendName, int[] listenPorts, bool verbose, bool detail, string[] command)
     {
         var backends = ParseBackends(backendName);
         if (pids.Length == 0 && command.Length == 0)
@@ -63,7 +65,11 @@ public static class ProbeCommand
         ProbeSession session;
         try
         {
-            session = ProbeSession.Open(new ProbeOptions { Backends = backends });
+            // Traced processes' children are followed (sched_process_fork), as a tracing tool is expected to.
+            session = ProbeSession.Open(new ProbeOptions
+            {
+                Backends = backends, Mode = detail ? ProbeMode.Detail : ProbeMode.Compact, FollowChildren = true,
+            });
         }
         catch (ProbeUnavailableException e)
         {
@@ -116,6 +122,7 @@ public static class ProbeCommand
                 Hz = KernelClock.Hz(),
                 Jiffies = KernelClock.ReadJiffiesAnchor(),
                 Backend = session.Backend,
+                Mode = session.Mode,
                 Attempts = session.Attempts,
                 Sysctls = ReadHostSysctls(),
                 Traced = traced,

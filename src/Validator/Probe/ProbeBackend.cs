@@ -21,7 +21,19 @@ public enum ProbeBackend
 /// <summary>One program of a backend: its name in the object, and whether the backend needs it.</summary>
 /// <param name="Name">Function name in the .bpf.c (libbpf program name).</param>
 /// <param name="Required">False for extras whose attach failure only costs a warning.</param>
-public readonly record struct ProbeProgram(string Name, bool Required);
+/// <param name="Mode">The only <see cref="ProbeMode"/> this program belongs to; null: every recording mode
+/// (not the floors).</param>
+/// <param name="FollowsChildren">True for the fork follower, loaded only with
+/// <see cref="ProbeOptions.FollowChildren"/>.</param>
+public readonly record struct ProbeProgram(string Name, bool Required, ProbeMode? Mode = null, bool FollowsChildren = false)
+{
+    /// <summary>True when this program is loaded for <paramref name="mode"/> (given the fork option).</summary>
+    public bool IsUsedIn(ProbeMode mode, bool followChildren) =>
+        (Mode is { } m ? m == mode : !IsFloor(mode)) && (!FollowsChildren || followChildren);
+
+    /// <summary>True for the measurement floors (<see cref="ProbeMode.Floor"/>, <see cref="ProbeMode.HookFloor"/>).</summary>
+    public static bool IsFloor(ProbeMode mode) => mode is ProbeMode.Floor or ProbeMode.HookFloor;
+}
 
 /// <summary>What the loader needs to know about one backend.</summary>
 /// <param name="Backend">The backend.</param>
@@ -29,6 +41,11 @@ public readonly record struct ProbeProgram(string Name, bool Required);
 /// <param name="Programs">Programs to attach, in order.</param>
 public sealed record ProbeBackendSpec(ProbeBackend Backend, string ObjectFile, IReadOnlyList<ProbeProgram> Programs)
 {
+    /// <summary>The mode this backend actually runs for a requested <paramref name="mode"/>: the tracepoint backend
+    /// has them all; the others record per event (Detail) and have no floor (null).</summary>
+    public ProbeMode? EffectiveMode(ProbeMode mode) =>
+        Programs.Any(p => p.Mode is not null) ? mode : ProbeProgram.IsFloor(mode) ? null : ProbeMode.Detail;
+
     /// <summary>The four backends in fallback order: fentry → kprobe → tracepoint (tp_btf) → classic.</summary>
     public static IReadOnlyList<ProbeBackendSpec> All { get; } =
     [
@@ -45,13 +62,23 @@ public sealed record ProbeBackendSpec(ProbeBackend Backend, string ObjectFile, I
         ]),
         new(ProbeBackend.Tracepoint, "connect_tp.bpf.o",
         [
-            new("portsel_sys_enter", true),
-            new("portsel_sys_exit", true),
-            new("portsel_set_state", true),
-            new("portsel_net_dev_queue", true),
+            new("portsel_c_sys_enter", true, ProbeMode.Compact),
+            new("portsel_c_sys_exit", true, ProbeMode.Compact),
+            new("portsel_c_set_state", true, ProbeMode.Compact),
+            new("portsel_c_net_dev_queue", true, ProbeMode.Compact),
+            new("portsel_sys_enter", true, ProbeMode.Detail),
+            new("portsel_sys_exit", true, ProbeMode.Detail),
+            new("portsel_set_state", true, ProbeMode.Detail),
+            new("portsel_net_dev_queue", true, ProbeMode.Detail),
+            new("portsel_floor_sys_enter", true, ProbeMode.Floor),
+            new("portsel_floor_sys_exit", true, ProbeMode.Floor),
+            new("portsel_floor_sys_enter", true, ProbeMode.HookFloor),
+            new("portsel_floor_sys_exit", true, ProbeMode.HookFloor),
+            new("portsel_floor_set_state", true, ProbeMode.HookFloor),
+            new("portsel_floor_net_dev_queue", true, ProbeMode.HookFloor),
             new("portsel_retransmit_skb", false),
             new("portsel_retransmit_synack", false),
-            new("portsel_fork", false),
+            new("portsel_fork", false, FollowsChildren: true),
         ]),
         new(ProbeBackend.Classic, "connect_classic.bpf.o",
         [
@@ -61,7 +88,7 @@ public sealed record ProbeBackendSpec(ProbeBackend Backend, string ObjectFile, I
             new("portsel_classic_net_dev_queue", true),
             new("portsel_classic_retransmit_skb", false),
             new("portsel_classic_retransmit_synack", false),
-            new("portsel_classic_fork", false),
+            new("portsel_classic_fork", false, FollowsChildren: true),
         ]),
     ];
 

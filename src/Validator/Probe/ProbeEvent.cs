@@ -83,6 +83,9 @@ public enum ProbeEventKind : uint
     HashConnectEnter = 9,
     /// <summary>Return of it; <see cref="ProbeEvent.DurationNs"/> is the time inside.</summary>
     HashConnectExit = 10,
+    /// <summary>Compact mode: a <see cref="ProbeConnectRecord"/> (one per connect); never kept as an event, the
+    /// session expands it with <see cref="ProbeConnectRecord.ToEvents"/>.</summary>
+    ConnectRecord = 11,
 }
 
 /// <summary>TCP states as numbered by <c>include/net/tcp_states.h</c>.</summary>

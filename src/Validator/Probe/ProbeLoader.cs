@@ -8,22 +8,30 @@ internal static class ProbeLoader
 {
     /// <summary>Tries the backends in order; returns the first that works and every attempt.</summary>
     public static (LoadedProbe? Probe, List<BackendAttempt> Attempts) OpenFirstWorking(
-        IEnumerable<ProbeBackend> order, string bpfDirectory)
+        IEnumerable<ProbeBackend> order, string bpfDirectory, ProbeMode mode = ProbeMode.Compact, bool followChildren = false)
     {
         BpfLog.Install();
         var attempts = new List<BackendAttempt>();
         foreach (var backend in order)
         {
-            var probe = TryOpen(ProbeBackendSpec.For(backend), bpfDirectory, out var attempt);
+            var probe = TryOpen(ProbeBackendSpec.For(backend), bpfDirectory, out var attempt, mode, followChildren);
             attempts.Add(attempt);
             if (probe is not null) return (probe, attempts);
         }
         return (null, attempts);
     }
 
-    /// <summary>Loads and attaches <paramref name="spec"/>; null with the reason in <paramref name="attempt"/>.</summary>
-    public static LoadedProbe? TryOpen(ProbeBackendSpec spec, string bpfDirectory, out BackendAttempt attempt)
+    /// <summary>Loads and attaches the programs of <paramref name="spec"/> that <paramref name="mode"/> uses (the
+    /// object's other programs are not loaded); null with the reason in <paramref name="attempt"/>.</summary>
+    public static LoadedProbe? TryOpen(ProbeBackendSpec spec, string bpfDirectory, out BackendAttempt attempt,
+        ProbeMode mode = ProbeMode.Compact, bool followChildren = false)
     {
+        if (spec.EffectiveMode(mode) is not { } effective)
+        {
+            attempt = new(spec.Backend, false, $"mode {mode.ToString().ToLowerInvariant()} exists only on the tracepoint backend");
+            return null;
+        }
+        var selected = spec.Programs.Where(p => p.IsUsedIn(mode, followChildren)).ToList();
         var path = Path.Combine(bpfDirectory, spec.ObjectFile);
         if (!File.Exists(path))
         {
@@ -50,8 +58,13 @@ internal static class ProbeLoader
         var notes = new List<string>();
         try
         {
+            var wanted = selected.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+            for (var prog = LibBpf.NextProgram(raw, IntPtr.Zero); prog != IntPtr.Zero; prog = LibBpf.NextProgram(raw, prog))
+                if (!wanted.Contains(LibBpf.Utf8(LibBpf.ProgramName(prog)) ?? ""))
+                    LibBpf.ProgramSetAutoload(prog, 0);
+
             var programs = new List<(ProbeProgram Program, IntPtr Ptr)>();
-            foreach (var p in spec.Programs)
+            foreach (var p in selected)
             {
                 var ptr = LibBpf.FindProgramByName(raw, p.Name);
                 if (ptr == IntPtr.Zero)
@@ -103,9 +116,15 @@ internal static class ProbeLoader
                 }
                 maps[name] = fd;
             }
+            foreach (var name in OptionalMaps)
+            {
+                var map = LibBpf.FindMapByName(raw, name);
+                var fd = map == IntPtr.Zero ? -1 : LibBpf.MapFd(map);
+                if (fd >= 0) maps[name] = fd;
+            }
 
             attempt = new(spec.Backend, true, notes.Count == 0 ? "ok" : "ok; " + string.Join("; ", notes));
-            return new LoadedProbe(spec.Backend, obj, links, maps);
+            return new LoadedProbe(spec.Backend, effective, obj, links, maps);
         }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
         {
@@ -114,6 +133,10 @@ internal static class ProbeLoader
             return null;
         }
     }
+
+    /// <summary>Maps only some objects have: <c>tracegen</c> (generation of the <c>pids</c> filter, cached per thread
+    /// by the compact programs; bumped on every change of <c>pids</c>).</summary>
+    internal static readonly string[] OptionalMaps = ["tracegen"];
 
     private static void Dispose(List<BpfLinkHandle> links, BpfObjectHandle obj)
     {
@@ -156,15 +179,19 @@ internal sealed class LoadedProbe : IDisposable
 {
     private readonly List<BpfLinkHandle> _links;
 
-    public LoadedProbe(ProbeBackend backend, BpfObjectHandle obj, List<BpfLinkHandle> links, Dictionary<string, int> mapFds)
+    public LoadedProbe(ProbeBackend backend, ProbeMode mode, BpfObjectHandle obj, List<BpfLinkHandle> links, Dictionary<string, int> mapFds)
     {
         Backend = backend;
+        Mode = mode;
         Object = obj;
         _links = links;
         MapFds = mapFds;
     }
 
     public ProbeBackend Backend { get; }
+
+    /// <summary>The mode the loaded programs record in.</summary>
+    public ProbeMode Mode { get; }
 
     public BpfObjectHandle Object { get; }
 

@@ -20,6 +20,14 @@ public sealed record ProbeOptions
 
     /// <summary>Upper bound on events kept in memory before the oldest are dropped (counted).</summary>
     public int MaxBufferedEvents { get; init; } = 5_000_000;
+
+    /// <summary>What the tracepoint backend records: one compact record per connect (default), one record per
+    /// event (<see cref="ProbeMode.Detail"/>), or nothing on bare syscall hooks (<see cref="ProbeMode.Floor"/>).</summary>
+    public ProbeMode Mode { get; init; } = ProbeMode.Compact;
+
+    /// <summary>Also trace children forked by traced processes (attaches <c>sched_process_fork</c>; off by default
+    /// because it runs on every fork of the system).</summary>
+    public bool FollowChildren { get; init; }
 }
 
 /// <summary>
@@ -39,6 +47,7 @@ public sealed unsafe class ProbeSession : IDisposable
     private readonly int _maxBuffered;
     private long _overflow;
     private long _received;
+    private long _events;
     private int _disposed;
 
     private ProbeSession(LoadedProbe probe, IReadOnlyList<BackendAttempt> attempts, ProbeOptions options)
@@ -68,8 +77,15 @@ public sealed unsafe class ProbeSession : IDisposable
     /// <summary>Every backend tried, in order, with the reason each failed (the last one succeeded).</summary>
     public IReadOnlyList<BackendAttempt> Attempts { get; }
 
-    /// <summary>Events received from the ring buffer so far.</summary>
-    public long ReceivedEvents => Interlocked.Read(ref _received);
+    /// <summary>The mode the loaded programs record in (compact and floor exist only on the tracepoint backend;
+    /// the other backends record per event).</summary>
+    public ProbeMode Mode => _probe.Mode;
+
+    /// <summary>Records received from the ring buffer so far (a compact record counts once).</summary>
+    public long ReceivedRecords => Interlocked.Read(ref _received);
+
+    /// <summary>Events produced so far (compact records expanded).</summary>
+    public long ReceivedEvents => Interlocked.Read(ref _events);
 
     /// <summary>
     /// Opens the first backend of <paramref name="options"/> that works.
@@ -82,7 +98,7 @@ public sealed unsafe class ProbeSession : IDisposable
         var dir = options.BpfDirectory ?? ProbeAvailability.DefaultBpfDirectory;
         var why = ProbeAvailability.Check(dir);
         if (why is not null) throw new ProbeUnavailableException(why);
-        var (probe, attempts) = ProbeLoader.OpenFirstWorking(options.Backends, dir);
+        var (probe, attempts) = ProbeLoader.OpenFirstWorking(options.Backends, dir, options.Mode, options.FollowChildren);
         if (probe is null)
             throw new ProbeUnavailableException("no probe backend works here: " +
                 string.Join("; ", attempts.Select(a => $"{a.Backend.ToString().ToLowerInvariant()}: {a.Reason}")));
@@ -94,14 +110,32 @@ public sealed unsafe class ProbeSession : IDisposable
     {
         uint key = (uint)id;
         byte one = 1;
-        return LibBpf.MapUpdateElem(_probe.MapFds["pids"], &key, &one, LibBpf.BpfAny);
+        var rc = LibBpf.MapUpdateElem(_probe.MapFds["pids"], &key, &one, LibBpf.BpfAny);
+        BumpTraceGeneration();
+        return rc;
     }
 
     /// <summary>Stops tracing a pid/tid. Returns 0 or -errno (ENOENT if it was not traced).</summary>
     public int Untrace(int id)
     {
         uint key = (uint)id;
-        return LibBpf.MapDeleteElem(_probe.MapFds["pids"], &key);
+        var rc = LibBpf.MapDeleteElem(_probe.MapFds["pids"], &key);
+        BumpTraceGeneration();
+        return rc;
+    }
+
+    /// <summary>Invalidates the per-thread cached answers of the <c>pids</c> filter (compact programs).</summary>
+    private void BumpTraceGeneration()
+    {
+        if (!_probe.MapFds.TryGetValue("tracegen", out var fd)) return;
+        lock (_consumeLock)
+        {
+            uint zero = 0;
+            ulong gen = 0;
+            if (LibBpf.MapLookupElem(fd, &zero, &gen) != 0) return;
+            gen++;
+            LibBpf.MapUpdateElem(fd, &zero, &gen, LibBpf.BpfAny);
+        }
     }
 
     /// <summary>Reports SYN-ACK retransmissions of listeners on <paramref name="port"/>.</summary>
@@ -154,16 +188,25 @@ public sealed unsafe class ProbeSession : IDisposable
         {
             if (size < (nuint)ProbeEvent.Size) return 0;
             if (GCHandle.FromIntPtr(ctx).Target is not ProbeSession s) return 0;
-            var e = *(ProbeEvent*)data; // copy out: the record is valid only during the callback
             Interlocked.Increment(ref s._received);
-            if (s._queue.Count >= s._maxBuffered) Interlocked.Increment(ref s._overflow);
-            else s._queue.Enqueue(e);
+            // copy out: the record is valid only during the callback; kind is at offset 32 in both layouts
+            if (size >= (nuint)ProbeConnectRecord.Size && ((ProbeEvent*)data)->Kind == ProbeEventKind.ConnectRecord)
+                foreach (var ev in (*(ProbeConnectRecord*)data).ToEvents()) s.Keep(ev);
+            else
+                s.Keep(*(ProbeEvent*)data);
         }
         catch
         {
             // never throw across the native boundary
         }
         return 0;
+    }
+
+    private void Keep(in ProbeEvent e)
+    {
+        Interlocked.Increment(ref _events);
+        if (_queue.Count >= _maxBuffered) Interlocked.Increment(ref _overflow);
+        else _queue.Enqueue(e);
     }
 
     /// <summary>Stops the timer, frees the ring buffer, detaches all links and closes the object.</summary>

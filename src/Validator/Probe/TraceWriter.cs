@@ -13,6 +13,8 @@ public sealed record TraceHeader
     public JiffiesAnchor? Jiffies { get; init; }
     /// <summary>Backend used.</summary>
     public required ProbeBackend Backend { get; init; }
+    /// <summary>Probe mode used (compact records are written expanded, as the same events); null when unknown.</summary>
+    public ProbeMode? Mode { get; init; }
     /// <summary>Every backend tried, with reasons.</summary>
     public required IReadOnlyList<BackendAttempt> Attempts { get; init; }
     /// <summary>Sysctls of the namespace the workload ran in (or the host's, read-only).</summary>
@@ -54,6 +56,7 @@ public sealed class TraceWriter(Stream stream) : IDisposable
         else _json.WriteNull("jiffies_anchor");
         _json.WriteString("clock", "CLOCK_MONOTONIC (bpf_ktime_get_ns)");
         _json.WriteString("backend", h.Backend.ToString().ToLowerInvariant());
+        if (h.Mode is { } mode) _json.WriteString("probe_mode", mode.ToString().ToLowerInvariant());
         _json.WriteStartArray("attempts");
         foreach (var a in h.Attempts)
         {
@@ -132,6 +135,7 @@ public sealed class TraceWriter(Stream stream) : IDisposable
         ProbeEventKind.SynAckRetransmit => "synack_retransmit",
         ProbeEventKind.HashConnectEnter => "hash_connect_enter",
         ProbeEventKind.HashConnectExit => "hash_connect_exit",
+        ProbeEventKind.ConnectRecord => "connect_record",
         _ => $"kind_{(uint)k}",
     };
 

@@ -182,6 +182,7 @@ public static class PortFillScenario
                 Hz = KernelClock.Hz(),
                 Jiffies = KernelClock.ReadJiffiesAnchor(),
                 Backend = probe.Backend,
+                Mode = probe.Mode,
                 Attempts = probe.Attempts,
                 Sysctls = snapshot,
                 Namespace = ns.Name,
