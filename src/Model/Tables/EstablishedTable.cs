@@ -19,6 +19,9 @@ public sealed class EstablishedTable
     private readonly Func<int, FourTuple, uint> _bucketOf;
     private readonly Dictionary<DestinationKey, PortCostMap> _live = [];
     private readonly PortCostMap _emptyLive = new();
+    private readonly Dictionary<DestinationKey, TimeWaitPortMap> _timeWait = [];
+    private readonly TimeWaitPortMap _emptyTimeWait = new();
+    private int _timeWaitCount;
     private long _sequence;
 
     /// <summary>Creates a table whose chain of an entry is given by <paramref name="bucketOf"/> (netns id, tuple) → bucket index.</summary>
@@ -28,7 +31,7 @@ public sealed class EstablishedTable
     public int Count => _entries.Count;
 
     /// <summary>Number of TIME_WAIT entries.</summary>
-    public int TimeWaitCount => _entries.Values.Count(e => e.TimeWait);
+    public int TimeWaitCount => _timeWaitCount;
 
     /// <summary>The entries of a namespace.</summary>
     public IEnumerable<EstablishedEntry> EntriesOf(int netns) => _entries.Where(kv => kv.Key.Netns == netns).Select(kv => kv.Value);
@@ -64,7 +67,13 @@ public sealed class EstablishedTable
         head = entry;
         entry.Netns = netns;
         entry.Table = this;
-        if (!entry.TimeWait) LiveFor(DestinationKey.Of(netns, entry.Tuple)).Set(entry.Tuple.LocalPort, true);
+        var key = DestinationKey.Of(netns, entry.Tuple);
+        if (!entry.TimeWait) LiveFor(key).Set(entry.Tuple.LocalPort, true);
+        else
+        {
+            _timeWaitCount++;
+            TimeWaitFor(key).Set(entry.Tuple.LocalPort, entry.HasTimestamps, entry.FinWait2Substate);
+        }
         Renumber(entry);
     }
 
@@ -88,7 +97,13 @@ public sealed class EstablishedTable
         }
         entry.ChainNext = null;
         entry.Table = null;
-        if (_live.TryGetValue(DestinationKey.Of(netns, tuple), out var live)) live.Set(tuple.LocalPort, false);
+        var key = DestinationKey.Of(netns, tuple);
+        if (entry.TimeWait)
+        {
+            _timeWaitCount--;
+            if (_timeWait.TryGetValue(key, out var tw)) tw.Remove(tuple.LocalPort);
+        }
+        else if (_live.TryGetValue(key, out var live)) live.Set(tuple.LocalPort, false);
         if (head is not null) Renumber(head);
         return true;
     }
@@ -105,21 +120,57 @@ public sealed class EstablishedTable
         return m;
     }
 
-    /// <summary>Chain positions (newest first, 1-based) are the node counts of a lookup; refresh the live ones.</summary>
+    /// <summary>
+    /// The ports whose 4-tuple to <paramref name="key"/>'s destination is held by a TIME_WAIT entry, with the ehash
+    /// chain position of that entry as cost and the attributes that rule out reuse; kept current like
+    /// <see cref="LiveIndexOf"/>.
+    /// </summary>
+    public TimeWaitPortMap TimeWaitIndexOf(DestinationKey key) => _timeWait.GetValueOrDefault(key) ?? _emptyTimeWait;
+
+    private TimeWaitPortMap TimeWaitFor(DestinationKey key)
+    {
+        if (!_timeWait.TryGetValue(key, out var m)) _timeWait[key] = m = new TimeWaitPortMap();
+        return m;
+    }
+
+    /// <summary>Chain positions (newest first, 1-based) are the node counts of a lookup; refresh them (live and TIME_WAIT).</summary>
     private void Renumber(EstablishedEntry head)
     {
         int k = 1;
         for (var e = head; e is not null; e = e.ChainNext, k++)
-            if (!e.TimeWait) LiveFor(DestinationKey.Of(e.Netns, e.Tuple)).SetCost(e.Tuple.LocalPort, k);
+        {
+            var key = DestinationKey.Of(e.Netns, e.Tuple);
+            var map = e.TimeWait ? TimeWaitFor(key).Ports : LiveFor(key);
+            map.SetCost(e.Tuple.LocalPort, k);
+        }
     }
 
     /// <summary>An entry entered (or left) TIME_WAIT.</summary>
     internal void OnTimeWaitChanged(EstablishedEntry e)
     {
-        var live = LiveFor(DestinationKey.Of(e.Netns, e.Tuple));
-        if (e.TimeWait) { live.Set(e.Tuple.LocalPort, false); return; }
-        live.Set(e.Tuple.LocalPort, true);
+        var key = DestinationKey.Of(e.Netns, e.Tuple);
+        var live = LiveFor(key);
+        var tw = TimeWaitFor(key);
+        int port = e.Tuple.LocalPort;
+        if (e.TimeWait)
+        {
+            _timeWaitCount++;
+            int cost = live.Cost[port];
+            live.Set(port, false);
+            tw.Set(port, e.HasTimestamps, e.FinWait2Substate);
+            tw.Ports.SetCost(port, cost);
+            return;
+        }
+        _timeWaitCount--;
+        tw.Remove(port);
+        live.Set(port, true);
         if (_heads.TryGetValue(_bucketOf(e.Netns, e.Tuple), out var head)) Renumber(head);
+    }
+
+    /// <summary>The peer-timestamp or FIN_WAIT2 attribute of a TIME_WAIT entry changed.</summary>
+    internal void OnTimeWaitAttributesChanged(EstablishedEntry e)
+    {
+        if (e.TimeWait) TimeWaitFor(DestinationKey.Of(e.Netns, e.Tuple)).Set(e.Tuple.LocalPort, e.HasTimestamps, e.FinWait2Substate);
     }
 
     /// <summary>Length of the chain that <paramref name="tuple"/> hashes to.</summary>
