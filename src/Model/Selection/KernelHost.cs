@@ -318,7 +318,6 @@ public sealed class KernelHost
         if (sk.State == SocketState.Closed) return;
         if (sk.State == SocketState.Connected)
         {
-            var e = Established.Find(sk.Netns, sk.Tuple)!;
             if (kind == CloseKind.NoTimeWait)
             {
                 Established.Remove(sk.Netns, sk.Tuple);
@@ -326,6 +325,7 @@ public sealed class KernelHost
             }
             else
             {
+                var e = Established.Find(sk.Netns, sk.Tuple)!;
                 e.TimeWait = true;
                 e.FinWait2Substate = kind == CloseKind.TimeWaitFromFinWait2;
                 e.HasTimestamps = sk.Options.Timestamps;
