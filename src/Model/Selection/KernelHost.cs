@@ -402,6 +402,7 @@ public sealed class KernelHost
             ReusePort = sk.Options.ReusePort, Uid = sk.Options.Uid, ConnectBound = connectBound,
         };
         tb.Owners.Add(owner);
+        tb.Tally.Add((owner.LocalAddress, owner.BoundDevice), connectBound);
         sk.Owner = owner;
     }
 
@@ -468,20 +469,14 @@ public sealed class KernelHost
         if (idx < 0) return;
         var removed = tb.Owners[idx];
         tb.Owners.RemoveAt(idx);
+        var key = (removed.LocalAddress, removed.BoundDevice);
+        var (rest, restNotConnectBound) = tb.Tally.Remove(key, removed.ConnectBound);
         if (tb.Owners.Count == 0)
         {
             Bind.Destroy(netns, _netns[netns].Mix, port);
             return;
         }
-        var key = (removed.LocalAddress, removed.BoundDevice);
-        int rest = 0;
-        bool restConnectBound = true;
-        foreach (var o in tb.Owners)
-        {
-            if ((o.LocalAddress, o.BoundDevice) != key) continue;
-            rest++;
-            restConnectBound &= o.ConnectBound;
-        }
+        bool restConnectBound = restNotConnectBound == 0;
         if (rest == 0) tb.Tb2.Remove(key);
         if (!Profile.BindBucketRelease) return;
         if (rest > 0 && restConnectBound) tb.Tb2.Set(key, (-1, -1));

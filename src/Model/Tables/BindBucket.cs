@@ -52,6 +52,8 @@ public sealed class BindBucket
     public List<BindOwner> Owners { get; } = [];
     /// <summary>Per-address (tb2) fastreuse state, 6.18 (d57f4b874946) keeps it per tb2.</summary>
     internal Tb2Set Tb2;
+    /// <summary>Owners per (local address, bound device), and how many are not connect-bound (kept by the host with <see cref="Owners"/>).</summary>
+    internal OwnerTally Tally;
 
     /// <summary>True when connect() skips this port: <c>fastreuse ≥ 0 || fastreuseport ≥ 0</c>.</summary>
     public bool IsBindOwned => FastReuse >= 0 || FastReusePort >= 0;
