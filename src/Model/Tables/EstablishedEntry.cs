@@ -34,6 +34,15 @@ public sealed class EstablishedEntry
 
     /// <summary>The next (older) entry of the same ehash chain (intrusive chain of <see cref="EstablishedTable"/>).</summary>
     internal EstablishedEntry? ChainNext { get; set; }
+
+    /// <summary>The ehash chain index (set on insertion).</summary>
+    internal uint Bucket { get; set; }
+
+    /// <summary>The live port index of the entry's destination, once looked up (cleared on removal).</summary>
+    internal PortCostMap? LiveMap { get; set; }
+
+    /// <summary>The TIME_WAIT port index of the entry's destination, once looked up (cleared on removal).</summary>
+    internal TimeWaitPortMap? TimeWaitMap { get; set; }
     /// <summary>TIME_WAIT substate is FIN_WAIT2 (never reused on 5.10+).</summary>
     public bool FinWait2Substate
     {

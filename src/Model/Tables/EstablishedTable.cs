@@ -66,13 +66,13 @@ public sealed class EstablishedTable
         entry.ChainNext = head;
         head = entry;
         entry.Netns = netns;
+        entry.Bucket = idx;
         entry.Table = this;
-        var key = DestinationKey.Of(netns, entry.Tuple);
-        if (!entry.TimeWait) LiveFor(key).Set(entry.Tuple.LocalPort, true);
+        if (!entry.TimeWait) LiveOf(entry).Set(entry.Tuple.LocalPort, true);
         else
         {
             _timeWaitCount++;
-            TimeWaitFor(key).Set(entry.Tuple.LocalPort, entry.HasTimestamps, entry.FinWait2Substate);
+            TimeWaitOf(entry).Set(entry.Tuple.LocalPort, entry.HasTimestamps, entry.FinWait2Substate);
         }
         Renumber(entry);
     }
@@ -81,7 +81,7 @@ public sealed class EstablishedTable
     public bool Remove(int netns, FourTuple tuple)
     {
         if (!_entries.Remove((netns, tuple), out var entry)) return false;
-        var idx = _bucketOf(netns, tuple);
+        var idx = entry.Bucket;
         var head = _heads[idx];
         if (ReferenceEquals(head, entry))
         {
@@ -97,13 +97,14 @@ public sealed class EstablishedTable
         }
         entry.ChainNext = null;
         entry.Table = null;
-        var key = DestinationKey.Of(netns, tuple);
         if (entry.TimeWait)
         {
             _timeWaitCount--;
-            if (_timeWait.TryGetValue(key, out var tw)) tw.Remove(tuple.LocalPort);
+            TimeWaitOf(entry).Remove(tuple.LocalPort);
         }
-        else if (_live.TryGetValue(key, out var live)) live.Set(tuple.LocalPort, false);
+        else LiveOf(entry).Set(tuple.LocalPort, false);
+        entry.LiveMap = null;
+        entry.TimeWaitMap = null;
         if (head is not null) Renumber(head);
         return true;
     }
@@ -133,14 +134,19 @@ public sealed class EstablishedTable
         return m;
     }
 
+    /// <summary>The live port index of an entry's destination (kept in the entry).</summary>
+    private PortCostMap LiveOf(EstablishedEntry e) => e.LiveMap ??= LiveFor(DestinationKey.Of(e.Netns, e.Tuple));
+
+    /// <summary>The TIME_WAIT port index of an entry's destination (kept in the entry).</summary>
+    private TimeWaitPortMap TimeWaitOf(EstablishedEntry e) => e.TimeWaitMap ??= TimeWaitFor(DestinationKey.Of(e.Netns, e.Tuple));
+
     /// <summary>Chain positions (newest first, 1-based) are the node counts of a lookup; refresh them (live and TIME_WAIT).</summary>
     private void Renumber(EstablishedEntry head)
     {
         int k = 1;
         for (var e = head; e is not null; e = e.ChainNext, k++)
         {
-            var key = DestinationKey.Of(e.Netns, e.Tuple);
-            var map = e.TimeWait ? TimeWaitFor(key).Ports : LiveFor(key);
+            var map = e.TimeWait ? TimeWaitOf(e).Ports : LiveOf(e);
             map.SetCost(e.Tuple.LocalPort, k);
         }
     }
@@ -148,9 +154,8 @@ public sealed class EstablishedTable
     /// <summary>An entry entered (or left) TIME_WAIT.</summary>
     internal void OnTimeWaitChanged(EstablishedEntry e)
     {
-        var key = DestinationKey.Of(e.Netns, e.Tuple);
-        var live = LiveFor(key);
-        var tw = TimeWaitFor(key);
+        var live = LiveOf(e);
+        var tw = TimeWaitOf(e);
         int port = e.Tuple.LocalPort;
         if (e.TimeWait)
         {
@@ -164,13 +169,13 @@ public sealed class EstablishedTable
         _timeWaitCount--;
         tw.Remove(port);
         live.Set(port, true);
-        if (_heads.TryGetValue(_bucketOf(e.Netns, e.Tuple), out var head)) Renumber(head);
+        if (_heads.TryGetValue(e.Bucket, out var head)) Renumber(head);
     }
 
     /// <summary>The peer-timestamp or FIN_WAIT2 attribute of a TIME_WAIT entry changed.</summary>
     internal void OnTimeWaitAttributesChanged(EstablishedEntry e)
     {
-        if (e.TimeWait) TimeWaitFor(DestinationKey.Of(e.Netns, e.Tuple)).Set(e.Tuple.LocalPort, e.HasTimestamps, e.FinWait2Substate);
+        if (e.TimeWait) TimeWaitOf(e).Set(e.Tuple.LocalPort, e.HasTimestamps, e.FinWait2Substate);
     }
 
     /// <summary>Length of the chain that <paramref name="tuple"/> hashes to.</summary>
