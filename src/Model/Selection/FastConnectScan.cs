@@ -37,7 +37,11 @@ public static class FastConnectScan
         Scan(req, bind, ehash, perturb, draws).ToResult();
 
     /// <summary>Runs one scan without allocating. Same arguments and state update as <see cref="ConnectScan.Run"/>.</summary>
-    public static FastScanOutcome Scan(ConnectScanRequest req, BindTable bind, EstablishedTable ehash, PerturbState perturb, IRandomDraws draws)
+    public static FastScanOutcome Scan(ConnectScanRequest req, BindTable bind, EstablishedTable ehash, PerturbState perturb, IRandomDraws draws) =>
+        ScanFrom(ScanInputs.From(req), bind, ehash, perturb, draws);
+
+    /// <summary>Runs one scan from inputs given as a value (no request object).</summary>
+    internal static FastScanOutcome ScanFrom(in ScanInputs req, BindTable bind, EstablishedTable ehash, PerturbState perturb, IRandomDraws draws)
     {
         var p = req.Profile;
         var (range, localPorts) = p.PerSocketRangeClamp ? req.SocketRange.Clamp(req.Config.Range) : (req.Config.Range, false);
@@ -163,7 +167,7 @@ public static class FastConnectScan
     /// <summary>Bitmaps and counters of one scan; evaluates stop candidates exactly like the reference.</summary>
     private ref struct Walker
     {
-        public readonly ConnectScanRequest Req;
+        public readonly ScanInputs Req;
         private readonly BindTable _bind;
         private readonly EstablishedTable _ehash;
         private readonly ReadOnlySpan<ulong> _r, _b, _t, _l, _w, _wNoTs, _wFw2;
@@ -175,7 +179,7 @@ public static class FastConnectScan
         public EstablishedEntry? ReusedTw;
         public bool Created;
 
-        public Walker(ConnectScanRequest req, BindTable bind, EstablishedTable ehash, PortBitmap reserved, NetnsBindIndex bix, PortCostMap live,
+        public Walker(in ScanInputs req, BindTable bind, EstablishedTable ehash, PortBitmap reserved, NetnsBindIndex bix, PortCostMap live,
             TimeWaitPortMap timeWait)
         {
             Req = req;

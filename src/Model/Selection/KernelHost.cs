@@ -157,7 +157,8 @@ public sealed class KernelHost
         AdvanceTo(nowMs);
         var (sk, config, mix, dst) = Prepare(socket, remote, remotePort, routedSource);
         if (sk.LocalPort != 0) return ConnectOutcome.From(ConnectBoundSocket(sk, config, dst, record: false));
-        var o = FastConnectScan.Scan(Request(sk, config, mix, dst, record: false), Bind, Established, Perturb, _draws);
+        var inputs = new ScanInputs(Profile, config, sk.Netns, mix, dst, sk.Options.LocalPortRange, _offsets.PortOffset(dst, NowMs), NowMs);
+        var o = FastConnectScan.ScanFrom(inputs, Bind, Established, Perturb, _draws);
         if (o.Port is int port)
         {
             Commit(sk, mix, dst, port, o.ReusedTimeWait);
