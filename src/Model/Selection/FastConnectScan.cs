@@ -174,6 +174,7 @@ public static class FastConnectScan
         private readonly ReadOnlySpan<int> _bnCost, _bnWord, _enCost, _enWord, _twCost, _twWord;
         private readonly ReadOnlySpan<int> _tBlockCount, _tBlockCost, _bBlockCount, _lBlockCount, _lBlockCost, _wBlockCount, _wBlockCost;
         private readonly PortBitmap _reserved;
+        private readonly TimeWaitPortMap _timeWait;
         private readonly bool _rcu, _resched, _twNever, _fw2Never;
         public ScanCounters N;
         public EstablishedEntry? ReusedTw;
@@ -199,6 +200,7 @@ public static class FastConnectScan
             _l = live.Bits;
             _enCost = live.Cost;
             _enWord = live.WordCost;
+            _timeWait = timeWait;
             _w = timeWait.Ports.Bits;
             _wNoTs = timeWait.NoTimestamps;
             _wFw2 = timeWait.FinWait2;
@@ -402,10 +404,10 @@ public static class FastConnectScan
             return tw & (_wNoTs[w] | (_fw2Never ? _wFw2[w] : 0));
         }
 
-        /// <summary>The age check of <c>tcp_twsk_unique()</c> on the TIME_WAIT 4-tuple of <paramref name="port"/> (true also when none is found: evaluate).</summary>
+        /// <summary>The age check of <c>tcp_twsk_unique()</c> on the TIME_WAIT entry of <paramref name="port"/> kept by the TIME_WAIT map (true also when none is found: evaluate).</summary>
         private readonly bool TimeWaitReusable(int port)
         {
-            var e = _ehash.Find(Req.Netns, Req.Destination.WithLocalPort(port));
+            var e = _timeWait.EntryAt(port);
             return e is null || !e.TimeWait || TimeWaitReuse.IsUnique(Req.Profile, Req.Config, e, Req.NowMs, portPreassigned: false);
         }
 

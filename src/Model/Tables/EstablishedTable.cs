@@ -72,7 +72,7 @@ public sealed class EstablishedTable
         else
         {
             _timeWaitCount++;
-            TimeWaitOf(entry).Set(entry.Tuple.LocalPort, entry.HasTimestamps, entry.FinWait2Substate);
+            TimeWaitOf(entry).Set(entry);
         }
         Renumber(entry);
     }
@@ -162,7 +162,7 @@ public sealed class EstablishedTable
             _timeWaitCount++;
             int cost = live.Cost[port];
             live.Set(port, false);
-            tw.Set(port, e.HasTimestamps, e.FinWait2Substate);
+            tw.Set(e);
             tw.Ports.SetCost(port, cost);
             return;
         }
@@ -175,7 +175,7 @@ public sealed class EstablishedTable
     /// <summary>The peer-timestamp or FIN_WAIT2 attribute of a TIME_WAIT entry changed.</summary>
     internal void OnTimeWaitAttributesChanged(EstablishedEntry e)
     {
-        if (e.TimeWait) TimeWaitOf(e).Set(e.Tuple.LocalPort, e.HasTimestamps, e.FinWait2Substate);
+        if (e.TimeWait) TimeWaitOf(e).Set(e);
     }
 
     /// <summary>Length of the chain that <paramref name="tuple"/> hashes to.</summary>
