@@ -37,13 +37,17 @@ public static class FastConnectScan
         Scan(req, bind, ehash, perturb, draws).ToResult();
 
     /// <summary>Runs one scan without allocating. Same arguments and state update as <see cref="ConnectScan.Run"/>.</summary>
-    public static FastScanOutcome Scan(ConnectScanRequest req, BindTable bind, EstablishedTable ehash, PerturbState perturb, IRandomDraws draws)
+    public static FastScanOutcome Scan(ConnectScanRequest req, BindTable bind, EstablishedTable ehash, PerturbState perturb, IRandomDraws draws) =>
+        ScanFrom(ScanInputs.From(req), bind, ehash, perturb, draws);
+
+    /// <summary>Runs one scan from inputs given as a value (no request object).</summary>
+    internal static FastScanOutcome ScanFrom(in ScanInputs req, BindTable bind, EstablishedTable ehash, PerturbState perturb, IRandomDraws draws)
     {
         var p = req.Profile;
         var (range, localPorts) = p.PerSocketRangeClamp ? req.SocketRange.Clamp(req.Config.Range) : (req.Config.Range, false);
         var bix = bind.IndexOf(req.Netns);
-        var live = ehash.LiveIndexOf(new DestinationKey(req.Netns, req.Destination));
-        var w = new Walker(req, bind, ehash, req.Config.Reserved, bix, live);
+        var key = new DestinationKey(req.Netns, req.Destination);
+        var w = new Walker(req, bind, ehash, req.Config.Reserved, bix, ehash.LiveIndexOf(key), ehash.TimeWaitIndexOf(key));
         var o = new FastScanOutcome { PortOffset = req.PortOffset, ScanRange = range, I = -1 };
         switch (p.Era)
         {
@@ -163,19 +167,21 @@ public static class FastConnectScan
     /// <summary>Bitmaps and counters of one scan; evaluates stop candidates exactly like the reference.</summary>
     private ref struct Walker
     {
-        public readonly ConnectScanRequest Req;
+        public readonly ScanInputs Req;
         private readonly BindTable _bind;
         private readonly EstablishedTable _ehash;
-        private readonly ReadOnlySpan<ulong> _r, _b, _t, _l;
-        private readonly ReadOnlySpan<int> _bnCost, _bnWord, _enCost, _enWord;
-        private readonly ReadOnlySpan<int> _tBlockCount, _tBlockCost, _bBlockCount, _lBlockCount, _lBlockCost;
+        private readonly ReadOnlySpan<ulong> _r, _b, _t, _l, _w, _wNoTs, _wFw2;
+        private readonly ReadOnlySpan<int> _bnCost, _bnWord, _enCost, _enWord, _twCost, _twWord;
+        private readonly ReadOnlySpan<int> _tBlockCount, _tBlockCost, _bBlockCount, _lBlockCount, _lBlockCost, _wBlockCount, _wBlockCost;
         private readonly PortBitmap _reserved;
-        private readonly bool _rcu, _resched;
+        private readonly TimeWaitPortMap _timeWait;
+        private readonly bool _rcu, _resched, _twNever, _fw2Never;
         public ScanCounters N;
         public EstablishedEntry? ReusedTw;
         public bool Created;
 
-        public Walker(ConnectScanRequest req, BindTable bind, EstablishedTable ehash, PortBitmap reserved, NetnsBindIndex bix, PortCostMap live)
+        public Walker(in ScanInputs req, BindTable bind, EstablishedTable ehash, PortBitmap reserved, NetnsBindIndex bix, PortCostMap live,
+            TimeWaitPortMap timeWait)
         {
             Req = req;
             _bind = bind;
@@ -194,6 +200,19 @@ public static class FastConnectScan
             _l = live.Bits;
             _enCost = live.Cost;
             _enWord = live.WordCost;
+            _timeWait = timeWait;
+            _w = timeWait.Ports.Bits;
+            _wNoTs = timeWait.NoTimestamps;
+            _wFw2 = timeWait.FinWait2;
+            _twCost = timeWait.Ports.Cost;
+            _twWord = timeWait.Ports.WordCost;
+            _wBlockCount = timeWait.Ports.BlockCount;
+            _wBlockCost = timeWait.Ports.BlockCost;
+            // tcp_twsk_unique() with twp != NULL: no TIME_WAIT 4-tuple of this scan can be reused when tcp_tw_reuse is 0,
+            // or 2 and neither end is loopback (the ends are the destination's, the same for every candidate).
+            int reuse = req.Config.TcpTwReuse;
+            _twNever = reuse == 0 || (reuse == 2 && !req.Destination.IsLoopback);
+            _fw2Never = req.Profile.TimeWaitFinWait2NeverReused;
             _rcu = req.Profile.RcuPreCheck;
             _resched = _rcu || req.Profile.Era >= ConnectEra.C; // cond_resched() per failed probe since 4.6 (1580ab63fc9a)
             N = default;
@@ -217,7 +236,7 @@ public static class FastConnectScan
                     full = (p & 1) == 0 ? EvenMask : OddMask;
                     m &= full;
                 }
-                ulong stop = m & ~(_r[w] | _b[w] | (_l[w] & _t[w]));
+                ulong stop = m & ~(_r[w] | _b[w] | ((_l[w] | TwBusy(w)) & _t[w]));
                 if (stop == 0)
                 {
                     Skip(w, m, full);
@@ -230,6 +249,12 @@ public static class FastConnectScan
                 int bit = BitOperations.TrailingZeroCount(stop);
                 Skip(w, m & ((1UL << bit) - 1), full);
                 int sp = (w << 6) | bit;
+                if ((_w[w] & _t[w] & (1UL << bit)) != 0 && !TimeWaitReusable(sp))
+                {
+                    Skip(w, 1UL << bit, full); // a TIME_WAIT 4-tuple too young: busy, like the reference
+                    p = sp + step;
+                    continue;
+                }
                 if (Evaluate(sp))
                 {
                     chosen = sp;
@@ -254,31 +279,39 @@ public static class FastConnectScan
             ref ulong b0 = ref MemoryMarshal.GetReference(_b);
             ref ulong t0 = ref MemoryMarshal.GetReference(_t);
             ref ulong l0 = ref MemoryMarshal.GetReference(_l);
+            ref ulong tw0 = ref MemoryMarshal.GetReference(_w);
             ref int bw0 = ref MemoryMarshal.GetReference(_bnWord);
             ref int ew0 = ref MemoryMarshal.GetReference(_enWord);
+            ref int ww0 = ref MemoryMarshal.GetReference(_twWord);
             // full: even ports (parity 0), odd ports (parity 1) or all (both word sums).
             int q = full == EvenMask ? 0 : full == OddMask ? 1 : -1;
-            long reserved = 0, bound = 0, live = 0, bnodes = 0, enodes = 0;
+            long reserved = 0, bound = 0, live = 0, tw = 0, bnodes = 0, enodes = 0, twNodes = 0, twBnodes = 0;
             int w = w0;
             for (; w < w1; w++)
             {
-                if ((w & 7) == 0 && w + 8 <= w1 && SkipBlock(w >> 3, q, ref bound, ref live, ref bnodes, ref enodes))
+                if ((w & 7) == 0 && w + 8 <= w1 && SkipBlock(w >> 3, q, ref bound, ref live, ref tw, ref bnodes, ref enodes, ref twNodes))
                 {
                     w += 7;
                     continue;
                 }
                 ulong r = Unsafe.Add(ref r0, w) & full, b = Unsafe.Add(ref b0, w), t = Unsafe.Add(ref t0, w), lv = Unsafe.Add(ref l0, w);
-                if ((full & ~(r | b | (lv & t))) != 0) break;
+                ulong wv = Unsafe.Add(ref tw0, w) & full;
+                ulong twb = wv == 0 ? 0 : TwBusy(w);
+                if ((full & ~(r | b | ((lv | twb) & t))) != 0) break;
                 ulong nr = full & ~r;
                 ulong bb = b & nr;
                 int nb = BitOperations.PopCount(bb);
-                int nl = BitOperations.PopCount(nr) - nb;
+                int nc = BitOperations.PopCount(nr) - nb; // live or TIME_WAIT 4-tuples
+                ulong tws = wv & nr & ~bb;                // the TIME_WAIT ones (all busy in a skipped word)
+                int nt = tws == 0 ? 0 : BitOperations.PopCount(tws);
+                int nl = nc - nt;
                 bound += nb;
                 live += nl;
+                tw += nt;
                 if (r != 0)
                 {
                     reserved += BitOperations.PopCount(r);
-                    if (nb + nl == 0) continue;
+                    if (nb + nc == 0) continue;
                 }
                 int bs = q >= 0 ? Unsafe.Add(ref bw0, (w << 1) | q) : Unsafe.Add(ref bw0, w << 1) + Unsafe.Add(ref bw0, (w << 1) | 1);
                 if ((r & t) != 0) bs -= BitSum(_bnCost, w, r & t);
@@ -290,43 +323,63 @@ public static class FastConnectScan
                     if (notLive != 0) es -= BitSum(_enCost, w, notLive);
                     enodes += es;
                 }
+                if (nt != 0)
+                {
+                    int ts = q >= 0 ? Unsafe.Add(ref ww0, (w << 1) | q) : Unsafe.Add(ref ww0, w << 1) + Unsafe.Add(ref ww0, (w << 1) | 1);
+                    ulong notTw = wv & (r | bb);
+                    if (notTw != 0) ts -= BitSum(_twCost, w, notTw);
+                    twNodes += ts;
+                    if (_rcu) twBnodes += BitSum(_bnCost, w, tws);
+                }
             }
             int words = w - w0;
             if (words == 0) return w;
-            int failed = (int)(bound + live);
+            int failed = (int)(bound + live + tw);
             N.Candidates += words * BitOperations.PopCount(full);
             N.Reserved += (int)reserved;
             N.Probes += failed;
             N.BindOwned += (int)bound;
-            N.TupleChecks += (int)live;
+            N.TupleChecks += (int)(live + tw);
+            N.TimeWaitMatches += (int)tw;
             if (_resched) N.Rescheds += failed;
             if (!_rcu)
             {
                 N.Locks += failed;
-                N.EhashLocks += (int)live;
+                N.EhashLocks += (int)(live + tw);
+            }
+            else
+            {
+                // 6.15+: a TIME_WAIT match of the lockless walk falls through to the locked path (bhash re-walk, ehash lookup).
+                N.Locks += (int)tw;
+                N.EhashLocks += (int)tw;
+                bnodes += twBnodes;
+                twNodes *= 2;
             }
             N.BhashNodes += (int)bnodes;
-            N.EhashNodes += (int)enodes;
+            N.EhashNodes += (int)(enodes + twNodes);
             return w;
         }
 
         /// <summary>
         /// A whole block <paramref name="k"/> (8 words, 512 ports) of parity <paramref name="q"/> (−1: both) from the block sums:
-        /// when no port of it is reserved, every port has a bucket, and either all are live 4-tuples to this destination
-        /// without BindOwned buckets or all are BindOwned without live 4-tuples, every candidate is skipped and the
-        /// counters are the block's member counts and cost sums. False (nothing added) otherwise.
+        /// when no port of it is reserved, every port has a bucket, and either all are live or busy TIME_WAIT 4-tuples to
+        /// this destination without BindOwned buckets (TIME_WAIT ones only when no TIME_WAIT 4-tuple of the scan can be
+        /// reused, and not with the 6.15 pre-check, whose locked re-walk needs per-port bhash costs) or all are BindOwned,
+        /// every candidate is skipped and the counters are the block's member counts and cost sums. False (nothing added) otherwise.
         /// </summary>
-        private readonly bool SkipBlock(int k, int q, ref long bound, ref long live, ref long bnodes, ref long enodes)
+        private readonly bool SkipBlock(int k, int q, ref long bound, ref long live, ref long tw, ref long bnodes, ref long enodes, ref long twNodes)
         {
             if (_reserved.AnyInBlock(k)) return false;
             int per = q >= 0 ? 256 : 512;
             if (Sum(_tBlockCount, k, q) != per) return false;
-            int b = Sum(_bBlockCount, k, q), l = Sum(_lBlockCount, k, q);
-            if (b == 0 && l == per)
+            int b = Sum(_bBlockCount, k, q), l = Sum(_lBlockCount, k, q), t = Sum(_wBlockCount, k, q);
+            if (b == 0 && l + t == per && (t == 0 || (_twNever && !_rcu)))
             {
-                live += per;
+                live += l;
+                tw += t;
                 bnodes += Sum(_tBlockCost, k, q);
                 enodes += Sum(_lBlockCost, k, q);
+                if (t != 0) twNodes += Sum(_wBlockCost, k, q);
                 return true;
             }
             if (l == 0 && b == per)
@@ -340,36 +393,70 @@ public static class FastConnectScan
             static int Sum(ReadOnlySpan<int> s, int k, int q) => q >= 0 ? s[(k << 1) | q] : s[k << 1] + s[(k << 1) | 1];
         }
 
-        /// <summary>Adds the counters of skipped candidates <paramref name="m"/> of word <paramref name="w"/> (all in R ∪ B ∪ (L ∩ T)).</summary>
+        /// <summary>
+        /// The TIME_WAIT ports of word <paramref name="w"/> that no candidate of this scan can reuse whatever their age:
+        /// all of them when <c>tcp_tw_reuse</c> rules reuse out, else those without peer timestamps or (5.10+) in FIN_WAIT2.
+        /// </summary>
+        private readonly ulong TwBusy(int w)
+        {
+            ulong tw = _w[w];
+            if (tw == 0 || _twNever) return tw;
+            return tw & (_wNoTs[w] | (_fw2Never ? _wFw2[w] : 0));
+        }
+
+        /// <summary>The age check of <c>tcp_twsk_unique()</c> on the TIME_WAIT entry of <paramref name="port"/> kept by the TIME_WAIT map (true also when none is found: evaluate).</summary>
+        private readonly bool TimeWaitReusable(int port)
+        {
+            var e = _timeWait.EntryAt(port);
+            return e is null || !e.TimeWait || TimeWaitReuse.IsUnique(Req.Profile, Req.Config, e, Req.NowMs, portPreassigned: false);
+        }
+
+        /// <summary>
+        /// Adds the counters of skipped candidates <paramref name="m"/> of word <paramref name="w"/>: all reserved, BindOwned,
+        /// or with a bucket and a live or unreusable TIME_WAIT 4-tuple to this destination.
+        /// </summary>
         private void Skip(int w, ulong m, ulong full)
         {
             if (m == 0) return;
             ulong r = _r[w] & m;
             ulong nr = m & ~r;                 // not reserved: all have a bucket
             ulong b = _b[w] & nr;              // BindOwned
-            ulong l = nr & ~b;                 // ConnectOwned with a live 4-tuple
-            int nb = BitOperations.PopCount(b), nl = BitOperations.PopCount(l);
+            ulong c = nr & ~b;                 // ConnectOwned with a live or TIME_WAIT 4-tuple
+            ulong tw = c & _w[w];              // TIME_WAIT
+            ulong l = c & ~tw;                 // live
+            int nb = BitOperations.PopCount(b), nl = BitOperations.PopCount(l), nt = tw == 0 ? 0 : BitOperations.PopCount(tw);
+            int failed = nb + nl + nt;
             N.Candidates += BitOperations.PopCount(m);
             N.Reserved += BitOperations.PopCount(r);
-            N.Probes += nb + nl;
+            N.Probes += failed;
             N.BindOwned += nb;
-            N.TupleChecks += nl;
-            if (_resched) N.Rescheds += nb + nl;
+            N.TupleChecks += nl + nt;
+            N.TimeWaitMatches += nt;
+            if (_resched) N.Rescheds += failed;
             if (!_rcu)
             {
-                N.Locks += nb + nl;
-                N.EhashLocks += nl;
+                N.Locks += failed;
+                N.EhashLocks += nl + nt;
             }
-            if (nb + nl == 0) return;
+            else if (nt != 0)
+            {
+                // 6.15+: a TIME_WAIT match of the lockless walk falls through to the locked path (bhash re-walk, ehash lookup).
+                N.Locks += nt;
+                N.EhashLocks += nt;
+                N.BhashNodes += BitSum(_bnCost, w, tw);
+                N.EhashNodes += BitSum(_twCost, w, tw);
+            }
+            if (failed == 0) return;
             if (m == full)
             {
                 N.BhashNodes += WordSum(_bnWord, w, full) - BitSum(_bnCost, w, r & _t[w]);
-                N.EhashNodes += nl == 0 ? 0 : WordSum(_enWord, w, full) - BitSum(_enCost, w, m & _l[w] & ~l);
+                if (nl != 0) N.EhashNodes += WordSum(_enWord, w, full) - BitSum(_enCost, w, m & _l[w] & ~l);
+                if (nt != 0) N.EhashNodes += WordSum(_twWord, w, full) - BitSum(_twCost, w, m & _w[w] & ~tw);
             }
             else
             {
                 N.BhashNodes += BitSum(_bnCost, w, nr);
-                N.EhashNodes += BitSum(_enCost, w, l);
+                N.EhashNodes += BitSum(_enCost, w, l) + BitSum(_twCost, w, tw);
             }
         }
 

@@ -157,7 +157,8 @@ public sealed class KernelHost
         AdvanceTo(nowMs);
         var (sk, config, mix, dst) = Prepare(socket, remote, remotePort, routedSource);
         if (sk.LocalPort != 0) return ConnectOutcome.From(ConnectBoundSocket(sk, config, dst, record: false));
-        var o = FastConnectScan.Scan(Request(sk, config, mix, dst, record: false), Bind, Established, Perturb, _draws);
+        var inputs = new ScanInputs(Profile, config, sk.Netns, mix, dst, sk.Options.LocalPortRange, _offsets.PortOffset(dst, NowMs), NowMs);
+        var o = FastConnectScan.ScanFrom(inputs, Bind, Established, Perturb, _draws);
         if (o.Port is int port)
         {
             Commit(sk, mix, dst, port, o.ReusedTimeWait);
@@ -318,7 +319,6 @@ public sealed class KernelHost
         if (sk.State == SocketState.Closed) return;
         if (sk.State == SocketState.Connected)
         {
-            var e = Established.Find(sk.Netns, sk.Tuple)!;
             if (kind == CloseKind.NoTimeWait)
             {
                 Established.Remove(sk.Netns, sk.Tuple);
@@ -326,6 +326,7 @@ public sealed class KernelHost
             }
             else
             {
+                var e = Established.Find(sk.Netns, sk.Tuple)!;
                 e.TimeWait = true;
                 e.FinWait2Substate = kind == CloseKind.TimeWaitFromFinWait2;
                 e.HasTimestamps = sk.Options.Timestamps;
@@ -402,6 +403,7 @@ public sealed class KernelHost
             ReusePort = sk.Options.ReusePort, Uid = sk.Options.Uid, ConnectBound = connectBound,
         };
         tb.Owners.Add(owner);
+        tb.Tally.Add((owner.LocalAddress, owner.BoundDevice), connectBound);
         sk.Owner = owner;
     }
 
@@ -468,20 +470,14 @@ public sealed class KernelHost
         if (idx < 0) return;
         var removed = tb.Owners[idx];
         tb.Owners.RemoveAt(idx);
+        var key = (removed.LocalAddress, removed.BoundDevice);
+        var (rest, restNotConnectBound) = tb.Tally.Remove(key, removed.ConnectBound);
         if (tb.Owners.Count == 0)
         {
             Bind.Destroy(netns, _netns[netns].Mix, port);
             return;
         }
-        var key = (removed.LocalAddress, removed.BoundDevice);
-        int rest = 0;
-        bool restConnectBound = true;
-        foreach (var o in tb.Owners)
-        {
-            if ((o.LocalAddress, o.BoundDevice) != key) continue;
-            rest++;
-            restConnectBound &= o.ConnectBound;
-        }
+        bool restConnectBound = restNotConnectBound == 0;
         if (rest == 0) tb.Tb2.Remove(key);
         if (!Profile.BindBucketRelease) return;
         if (rest > 0 && restConnectBound) tb.Tb2.Set(key, (-1, -1));

@@ -67,8 +67,8 @@ public static class WorkloadSimulation
         for (int d = 0; d < k; d++) stepScans[d] = [];
         double stepCpuNs = 0;
         var steps = ImmutableArray.CreateBuilder<WorkloadStep>();
-        var bins = new SortedDictionary<int, BinAccumulator>[k];
-        for (int d = 0; d < k; d++) bins[d] = [];
+        var bins = new BinAccumulator?[k][]; // per destination, by occupancy percent 0..100
+        for (int d = 0; d < k; d++) bins[d] = new BinAccumulator?[101];
         var fill = ImmutableArray.CreateBuilder<int>();
         var cpuSamples = ImmutableArray.CreateBuilder<double>();
 
@@ -125,7 +125,7 @@ public static class WorkloadSimulation
 
             int socket = host.Socket(ns, options);
             if (sources.Length > 0) host.BindSocket(socket, sources[sourceNext++ % sources.Length], 0);
-            var res = host.Connect(socket, target.Address, target.Port, now, routedSource: spec.Source);
+            var res = host.ConnectFast(socket, target.Address, target.Port, now, spec.Source);
             attempts++;
             int candidates = res.Counters.Candidates;
             totalCandidates += candidates;
@@ -135,7 +135,7 @@ public static class WorkloadSimulation
             stepCpu[di] += costNs;
             stepCpuNs += costNs;
             if (cpuSamples.Count < CpuSampleCap) cpuSamples.Add(costNs / 1000.0);
-            if (!bins[di].TryGetValue(bin, out var b)) bins[di][bin] = b = new BinAccumulator();
+            var b = bins[di][bin] ??= new BinAccumulator();
             b.Scans.Add(candidates);
             b.CpuNs += costNs;
             b.InUse += inUseBefore;
@@ -146,7 +146,7 @@ public static class WorkloadSimulation
                 live++;
                 inUse[di]++;
                 if (di == 0 && fill.Count < FillSequenceCap) fill.Add(port);
-                if (res.ReusedTimeWait is { } tw && twDest.Remove(tw.SocketId, out int twd))
+                if (res.Scan.ReusedTimeWait is { } tw && twDest.Remove(tw.SocketId, out int twd))
                 {
                     recycled++;
                     inUse[twd]--;
@@ -179,7 +179,7 @@ public static class WorkloadSimulation
         {
             Spec = spec,
             Steps = steps.ToImmutable(),
-            Bins = [.. bins.Select(bd => bd.Select(kv => kv.Value.ToBin(kv.Key)).ToImmutableArray())],
+            Bins = [.. bins.Select(bd => bd.Select((acc, percent) => acc?.ToBin(percent)).OfType<OccupancyBin>().ToImmutableArray())],
             Capacity = PortCapacity.PerDestination(spec),
             Attempts = attempts,
             Opened = opened,

@@ -41,9 +41,9 @@ public sealed class BindBucket
     internal BindBucket? ChainNext { get; set; }
 
     /// <summary>The port.</summary>
-    public int Port { get; }
+    public int Port { get; private set; }
     /// <summary>Creation order (newer buckets sit nearer the head of the bhash chain).</summary>
-    public long Sequence { get; }
+    public long Sequence { get; private set; }
     /// <summary><c>tb-&gt;fastreuse</c>: −1 (connect-created), 0 or 1.</summary>
     public sbyte FastReuse { get => _fastReuse; internal set { _fastReuse = value; Table?.OnStateChanged(this); } }
     /// <summary><c>tb-&gt;fastreuseport</c>: −1, 0, ANY (1) or STRICT (2).</summary>
@@ -52,6 +52,26 @@ public sealed class BindBucket
     public List<BindOwner> Owners { get; } = [];
     /// <summary>Per-address (tb2) fastreuse state, 6.18 (d57f4b874946) keeps it per tb2.</summary>
     internal Tb2Set Tb2;
+    /// <summary>Owners per (local address, bound device), and how many are not connect-bound (kept by the host with <see cref="Owners"/>).</summary>
+    internal OwnerTally Tally;
+
+    /// <summary>
+    /// Makes a destroyed bucket (no longer in a table) a new one for <paramref name="port"/>, as the constructor would:
+    /// no owners, no tb2, the given fastreuse state (recycled by <see cref="BindTable.Create"/>).
+    /// </summary>
+    internal BindBucket Recycle(int port, sbyte fastReuse, sbyte fastReusePort, long sequence)
+    {
+        Port = port;
+        _fastReuse = fastReuse;
+        _fastReusePort = fastReusePort;
+        Sequence = sequence;
+        Owners.Clear();
+        Tb2 = default;
+        Tally = default;
+        ChainNext = null;
+        Table = null;
+        return this;
+    }
 
     /// <summary>True when connect() skips this port: <c>fastreuse ≥ 0 || fastreuseport ≥ 0</c>.</summary>
     public bool IsBindOwned => FastReuse >= 0 || FastReusePort >= 0;

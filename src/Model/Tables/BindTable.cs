@@ -15,6 +15,7 @@ public sealed class BindTable
     private readonly int _mask;
     private readonly Dictionary<int, NetnsBindIndex> _index = [];
     private readonly NetnsBindIndex _emptyIndex = new();
+    private readonly Stack<BindBucket> _free = new(); // destroyed buckets, recycled by Create (no allocation per connect)
     private long _sequence;
 
     /// <summary>Creates an empty table with <paramref name="bhashSize"/> buckets (a power of two).</summary>
@@ -46,10 +47,11 @@ public sealed class BindTable
         return tb;
     }
 
-    /// <summary>Creates a bucket (at the head of its chain).</summary>
+    /// <summary>Creates a bucket (at the head of its chain); the object may be one that <see cref="Destroy"/> released.</summary>
     public BindBucket Create(int netns, uint netHashMix, int port, sbyte fastReuse, sbyte fastReusePort)
     {
-        var tb = new BindBucket(port, fastReuse, fastReusePort, ++_sequence) { Netns = netns };
+        var tb = _free.TryPop(out var old) ? old.Recycle(port, fastReuse, fastReusePort, ++_sequence) : new BindBucket(port, fastReuse, fastReusePort, ++_sequence);
+        tb.Netns = netns;
         _buckets.Add((netns, port), tb);
         var idx = ChainIndex(netHashMix, port);
         ref var head = ref CollectionsMarshal.GetValueRefOrAddDefault(_heads, idx, out _);
@@ -63,7 +65,10 @@ public sealed class BindTable
         return tb;
     }
 
-    /// <summary>Destroys the bucket of (netns, port) (<c>inet_bind_bucket_destroy</c>).</summary>
+    /// <summary>
+    /// Destroys the bucket of (netns, port) (<c>inet_bind_bucket_destroy</c>). The object is recycled by a later
+    /// <see cref="Create"/>: references to a destroyed bucket must not be kept.
+    /// </summary>
     public void Destroy(int netns, uint netHashMix, int port)
     {
         if (!_buckets.Remove((netns, port), out var tb)) return;
@@ -87,6 +92,7 @@ public sealed class BindTable
         ix.Present.Set(port, false);
         ix.SetBindOwned(port, false);
         if (head is not null) Renumber(head);
+        _free.Push(tb);
     }
 
     /// <summary>

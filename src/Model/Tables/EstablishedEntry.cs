@@ -34,10 +34,41 @@ public sealed class EstablishedEntry
 
     /// <summary>The next (older) entry of the same ehash chain (intrusive chain of <see cref="EstablishedTable"/>).</summary>
     internal EstablishedEntry? ChainNext { get; set; }
+
+    /// <summary>The ehash chain index (set on insertion).</summary>
+    internal uint Bucket { get; set; }
+
+    /// <summary>The live port index of the entry's destination, once looked up (cleared on removal).</summary>
+    internal PortCostMap? LiveMap { get; set; }
+
+    /// <summary>The TIME_WAIT port index of the entry's destination, once looked up (cleared on removal).</summary>
+    internal TimeWaitPortMap? TimeWaitMap { get; set; }
     /// <summary>TIME_WAIT substate is FIN_WAIT2 (never reused on 5.10+).</summary>
-    public bool FinWait2Substate { get; set; }
+    public bool FinWait2Substate
+    {
+        get => _finWait2;
+        set
+        {
+            if (_finWait2 == value) return;
+            _finWait2 = value;
+            Table?.OnTimeWaitAttributesChanged(this);
+        }
+    }
+
     /// <summary>The peer used TCP timestamps (<c>tw_ts_recent_stamp != 0</c>); required for any reuse.</summary>
-    public bool HasTimestamps { get; set; } = true;
+    public bool HasTimestamps
+    {
+        get => _hasTimestamps;
+        set
+        {
+            if (_hasTimestamps == value) return;
+            _hasTimestamps = value;
+            Table?.OnTimeWaitAttributesChanged(this);
+        }
+    }
+
+    private bool _finWait2;
+    private bool _hasTimestamps = true;
     /// <summary><c>tw_ts_recent_stamp</c>: seconds of the last timestamp received (≈ the close time).</summary>
     public long TsRecentStampSeconds { get; set; }
     /// <summary><c>tw_entry_stamp</c> (6.14+): when the socket entered TIME_WAIT, in ms.</summary>

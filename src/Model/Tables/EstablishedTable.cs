@@ -19,6 +19,9 @@ public sealed class EstablishedTable
     private readonly Func<int, FourTuple, uint> _bucketOf;
     private readonly Dictionary<DestinationKey, PortCostMap> _live = [];
     private readonly PortCostMap _emptyLive = new();
+    private readonly Dictionary<DestinationKey, TimeWaitPortMap> _timeWait = [];
+    private readonly TimeWaitPortMap _emptyTimeWait = new();
+    private int _timeWaitCount;
     private long _sequence;
 
     /// <summary>Creates a table whose chain of an entry is given by <paramref name="bucketOf"/> (netns id, tuple) → bucket index.</summary>
@@ -28,7 +31,7 @@ public sealed class EstablishedTable
     public int Count => _entries.Count;
 
     /// <summary>Number of TIME_WAIT entries.</summary>
-    public int TimeWaitCount => _entries.Values.Count(e => e.TimeWait);
+    public int TimeWaitCount => _timeWaitCount;
 
     /// <summary>The entries of a namespace.</summary>
     public IEnumerable<EstablishedEntry> EntriesOf(int netns) => _entries.Where(kv => kv.Key.Netns == netns).Select(kv => kv.Value);
@@ -63,8 +66,14 @@ public sealed class EstablishedTable
         entry.ChainNext = head;
         head = entry;
         entry.Netns = netns;
+        entry.Bucket = idx;
         entry.Table = this;
-        if (!entry.TimeWait) LiveFor(DestinationKey.Of(netns, entry.Tuple)).Set(entry.Tuple.LocalPort, true);
+        if (!entry.TimeWait) LiveOf(entry).Set(entry.Tuple.LocalPort, true);
+        else
+        {
+            _timeWaitCount++;
+            TimeWaitOf(entry).Set(entry);
+        }
         Renumber(entry);
     }
 
@@ -72,7 +81,7 @@ public sealed class EstablishedTable
     public bool Remove(int netns, FourTuple tuple)
     {
         if (!_entries.Remove((netns, tuple), out var entry)) return false;
-        var idx = _bucketOf(netns, tuple);
+        var idx = entry.Bucket;
         var head = _heads[idx];
         if (ReferenceEquals(head, entry))
         {
@@ -88,7 +97,14 @@ public sealed class EstablishedTable
         }
         entry.ChainNext = null;
         entry.Table = null;
-        if (_live.TryGetValue(DestinationKey.Of(netns, tuple), out var live)) live.Set(tuple.LocalPort, false);
+        if (entry.TimeWait)
+        {
+            _timeWaitCount--;
+            TimeWaitOf(entry).Remove(tuple.LocalPort);
+        }
+        else LiveOf(entry).Set(tuple.LocalPort, false);
+        entry.LiveMap = null;
+        entry.TimeWaitMap = null;
         if (head is not null) Renumber(head);
         return true;
     }
@@ -105,21 +121,61 @@ public sealed class EstablishedTable
         return m;
     }
 
-    /// <summary>Chain positions (newest first, 1-based) are the node counts of a lookup; refresh the live ones.</summary>
+    /// <summary>
+    /// The ports whose 4-tuple to <paramref name="key"/>'s destination is held by a TIME_WAIT entry, with the ehash
+    /// chain position of that entry as cost and the attributes that rule out reuse; kept current like
+    /// <see cref="LiveIndexOf"/>.
+    /// </summary>
+    public TimeWaitPortMap TimeWaitIndexOf(DestinationKey key) => _timeWait.GetValueOrDefault(key) ?? _emptyTimeWait;
+
+    private TimeWaitPortMap TimeWaitFor(DestinationKey key)
+    {
+        if (!_timeWait.TryGetValue(key, out var m)) _timeWait[key] = m = new TimeWaitPortMap();
+        return m;
+    }
+
+    /// <summary>The live port index of an entry's destination (kept in the entry).</summary>
+    private PortCostMap LiveOf(EstablishedEntry e) => e.LiveMap ??= LiveFor(DestinationKey.Of(e.Netns, e.Tuple));
+
+    /// <summary>The TIME_WAIT port index of an entry's destination (kept in the entry).</summary>
+    private TimeWaitPortMap TimeWaitOf(EstablishedEntry e) => e.TimeWaitMap ??= TimeWaitFor(DestinationKey.Of(e.Netns, e.Tuple));
+
+    /// <summary>Chain positions (newest first, 1-based) are the node counts of a lookup; refresh them (live and TIME_WAIT).</summary>
     private void Renumber(EstablishedEntry head)
     {
         int k = 1;
         for (var e = head; e is not null; e = e.ChainNext, k++)
-            if (!e.TimeWait) LiveFor(DestinationKey.Of(e.Netns, e.Tuple)).SetCost(e.Tuple.LocalPort, k);
+        {
+            var map = e.TimeWait ? TimeWaitOf(e).Ports : LiveOf(e);
+            map.SetCost(e.Tuple.LocalPort, k);
+        }
     }
 
     /// <summary>An entry entered (or left) TIME_WAIT.</summary>
     internal void OnTimeWaitChanged(EstablishedEntry e)
     {
-        var live = LiveFor(DestinationKey.Of(e.Netns, e.Tuple));
-        if (e.TimeWait) { live.Set(e.Tuple.LocalPort, false); return; }
-        live.Set(e.Tuple.LocalPort, true);
-        if (_heads.TryGetValue(_bucketOf(e.Netns, e.Tuple), out var head)) Renumber(head);
+        var live = LiveOf(e);
+        var tw = TimeWaitOf(e);
+        int port = e.Tuple.LocalPort;
+        if (e.TimeWait)
+        {
+            _timeWaitCount++;
+            int cost = live.Cost[port];
+            live.Set(port, false);
+            tw.Set(e);
+            tw.Ports.SetCost(port, cost);
+            return;
+        }
+        _timeWaitCount--;
+        tw.Remove(port);
+        live.Set(port, true);
+        if (_heads.TryGetValue(e.Bucket, out var head)) Renumber(head);
+    }
+
+    /// <summary>The peer-timestamp or FIN_WAIT2 attribute of a TIME_WAIT entry changed.</summary>
+    internal void OnTimeWaitAttributesChanged(EstablishedEntry e)
+    {
+        if (e.TimeWait) TimeWaitOf(e).Set(e);
     }
 
     /// <summary>Length of the chain that <paramref name="tuple"/> hashes to.</summary>

@@ -31,13 +31,15 @@ public class FastScanDifferentialTests
     /// <summary>One operation: 0 connect, 1 close into TIME_WAIT, 2 close without TIME_WAIT.</summary>
     public sealed record Op(int Kind, int Dest, int Pick, int AdvanceMs, bool SockRange, bool Remote);
 
+    /// <param name="TwReuse">tcp_tw_reuse of the namespace.</param>
+    /// <param name="TwVariety">TIME_WAIT entries also to the non-loopback destination, some without timestamps or in FIN_WAIT2; closes also into FIN_WAIT2.</param>
     public sealed record Scenario(string Kernel, int Low, int Count, int[] States, ulong Offset, uint TableValue, int SmallTables,
-        int SockLo, int SockHi, ulong Seed, Op[] Ops, int TwAgeMaxMs)
+        int SockLo, int SockHi, ulong Seed, Op[] Ops, int TwAgeMaxMs, int TwReuse = 1, bool TwVariety = false)
     {
         public PortRange Range => new(Low, Low + Count - 1);
         public override string ToString() =>
             $"{Kernel} range {Range} states [{string.Join("", States)}] offset 0x{Offset:X} T 0x{TableValue:X} small {SmallTables} " +
-            $"sock {SockLo}-{SockHi} seed {Seed} ops {Ops.Length}";
+            $"sock {SockLo}-{SockHi} seed {Seed} ops {Ops.Length} tw_reuse {TwReuse} variety {TwVariety}";
     }
 
     // per port: 0 free, 1 reserved, 2 bind-owned, 3 busy (dest 0), 4 busy (dest 1), 5 TIME_WAIT (dest 0), 6 other netns, 7 reserved + busy
@@ -81,7 +83,7 @@ public class FastScanDifferentialTests
         var perturb = new PerturbState(profile.PerturbOrder, null, s.TableValue, s.TableValue);
         var host = new KernelHost(profile, new SeededDraws(s.Seed), new PerDestinationOffset(s.Offset), layout, perturb) { UseReferenceScan = reference };
         var reserved = PortBitmap.From(Enumerable.Range(0, s.Count).Where(i => s.States[i] is 1 or 7).Select(i => s.Low + i));
-        int ns = host.AddNamespace(new NamespaceConfig { Range = s.Range, Reserved = reserved, TcpTwReuse = 1 }, netHashMix: 3);
+        int ns = host.AddNamespace(new NamespaceConfig { Range = s.Range, Reserved = reserved, TcpTwReuse = s.TwReuse }, netHashMix: 3);
         int other = host.AddNamespace(new NamespaceConfig { Range = s.Range }, netHashMix: 5);
         long now = 100_000;
         for (int i = 0; i < s.Count; i++)
@@ -92,12 +94,26 @@ public class FastScanDifferentialTests
                 case 2: host.PlaceBinding(ns, port, Ipv4Address.Parse("127.0.0.9")); break;
                 case 3 or 7: host.PlaceConnection(ns, new FourTuple(Lo, port, Lo, 7000)); break;
                 case 4: host.PlaceConnection(ns, new FourTuple(Lo, port, Lo, 7001)); break;
+                case 5 when s.TwVariety:
+                    PlaceTimeWait(host, ns, new FourTuple(Lo, port, Lo, 7000), now - (i * 7919 % s.TwAgeMaxMs), i);
+                    if (i % 2 == 0) PlaceTimeWait(host, ns, new FourTuple(Src, port, Remote, 7000), now - (i * 4099 % s.TwAgeMaxMs), i / 2);
+                    break;
                 case 5: host.PlaceConnection(ns, new FourTuple(Lo, port, Lo, 7000), timeWaitSinceMs: now - (i * 7919 % s.TwAgeMaxMs)); break;
                 case 6: host.PlaceConnection(other, new FourTuple(Lo, port, Lo, 7000)); break;
             }
         }
         host.AdvanceTo(now);
         return (host, ns);
+    }
+
+    private static readonly Ipv4Address Src = new(0x0A000001);
+    private static readonly SocketOptions NoTimestamps = new() { Timestamps = false };
+
+    /// <summary>A TIME_WAIT 4-tuple; every 5th without peer timestamps, every 7th in FIN_WAIT2 (set after entry, like a late state change).</summary>
+    private static void PlaceTimeWait(KernelHost host, int ns, FourTuple tuple, long sinceMs, int i)
+    {
+        host.PlaceConnection(ns, tuple, timeWaitSinceMs: sinceMs, options: i % 5 == 4 ? NoTimestamps : null);
+        if (i % 7 == 6) host.Established.Find(ns, tuple)!.FinWait2Substate = true;
     }
 
     private static void AssertSame(ConnectResult f, ConnectResult r, string where)
@@ -131,7 +147,7 @@ public class FastScanDifferentialTests
             now += op.AdvanceMs;
             if (op.Kind == 0)
             {
-                var opts = op.SockRange ? sockOpt : null;
+                var opts = op.SockRange ? sockOpt : s.TwVariety && op.Pick % 4 == 0 ? NoTimestamps : null;
                 var dst = op.Remote ? Remote : Lo;
                 int fs = fh.Socket(fns, opts), rs = rh.Socket(rns, opts);
                 Interlocked.Increment(ref _connects);
@@ -146,7 +162,7 @@ public class FastScanDifferentialTests
                 int idx = op.Pick % open.Count;
                 int id = open[idx];
                 open.RemoveAt(idx);
-                var kind = op.Kind == 1 ? CloseKind.TimeWait : CloseKind.NoTimeWait;
+                var kind = op.Kind != 1 ? CloseKind.NoTimeWait : s.TwVariety && op.Pick % 3 == 0 ? CloseKind.TimeWaitFromFinWait2 : CloseKind.TimeWait;
                 fh.Close(id, now, kind);
                 rh.Close(id, now, kind);
             }
@@ -157,6 +173,86 @@ public class FastScanDifferentialTests
     [Fact]
     public void Small_ranges_with_mixed_occupancy_and_sequences_match_the_reference() =>
         Prop.ForAll(Arb.From(Scenarios(maxCount: 200, maxOps: 40)), s => RunScenario(s)).Check(Cfg);
+
+    /// <summary>
+    /// TIME_WAIT-heavy occupancy (most free and busy ports turned into TIME_WAIT 4-tuples of various ages, to the loopback
+    /// and a non-loopback destination, some without timestamps or in FIN_WAIT2) with tcp_tw_reuse 0, 1 and 2, every era.
+    /// </summary>
+    [Fact]
+    public void Time_wait_heavy_scenarios_match_the_reference_for_every_tcp_tw_reuse() =>
+        Prop.ForAll(Arb.From(
+            from s in Scenarios(maxCount: 300, maxOps: 40)
+            from reuse in Gen.Choose(0, 2)
+            from share in Gen.Choose(0, 4)
+            select s with
+            {
+                TwReuse = reuse, TwVariety = true,
+                States = s.States.Select((x, i) => x is 0 or 3 && (i * 2654435761u + (uint)share) % 5 < (uint)share ? 5 : x).ToArray(),
+                Ops = s.Ops.Select(o => o with { Remote = o.Remote || o.Pick % 3 == 0 }).ToArray(),
+            }), s => RunScenario(s)).Check(Cfg);
+
+    /// <summary>
+    /// A range of whole 512-port blocks of TIME_WAIT 4-tuples (ages 0–70 s, some without timestamps, some FIN_WAIT2), with
+    /// live, BindOwned and reserved ports, filled further by connects as time passes (closes into TIME_WAIT), in every
+    /// era with tcp_tw_reuse 0, 1 and 2 to the loopback and to a non-loopback destination.
+    /// </summary>
+    [Theory]
+    [InlineData(0, true)]
+    [InlineData(0, false)]
+    [InlineData(1, true)]
+    [InlineData(1, false)]
+    [InlineData(2, true)]
+    [InlineData(2, false)]
+    public void Time_wait_fills_match_the_reference_in_every_era(int twReuse, bool loopback)
+    {
+        var src = loopback ? Lo : Src;
+        var dst = loopback ? Lo : Remote;
+        foreach (var kernel in Kernels)
+        {
+            var profile = KernelProfile.FromRelease(kernel);
+            KernelHost Make(bool reference)
+            {
+                var h = new KernelHost(profile, new SeededDraws(11), new FixedPortOffset(0x0123_4567_89AB_CDEF), perturb:
+                    new PerturbState(profile.PerturbOrder, null, 1234, 1234)) { UseReferenceScan = reference };
+                h.AddNamespace(new NamespaceConfig { Range = new PortRange(4096, 7167), Reserved = PortListSyntax.Parse("6000-6010"), TcpTwReuse = twReuse });
+                long now = 100_000;
+                for (int p = 4096; p <= 7167; p++)
+                {
+                    if (p >= 6144 && p % 211 == 0) continue; // a few free ports in the last blocks
+                    // 4096–5119: two whole blocks of old TIME_WAIT 4-tuples (with timestamps)
+                    if (p < 5120 || p % 97 == 0) h.PlaceConnection(0, new FourTuple(src, p, dst, 7000), timeWaitSinceMs: now - 59_000 + (p % 50) * 100);
+                    else if (p % 389 == 0) h.PlaceBinding(0, p, Ipv4Address.Parse("127.0.0.9"));
+                    else if (p % 53 == 0) h.PlaceConnection(0, new FourTuple(src, p, dst, 7000));
+                    else PlaceTimeWait(h, 0, new FourTuple(src, p, dst, 7000), now - p * 7919 % 59_000, p);
+                }
+                h.AdvanceTo(now);
+                return h;
+            }
+            var fh = Make(false);
+            var rh = Make(true);
+            long t = 100_000;
+            var open = new List<int>();
+            for (int n = 0; n < 60; n++) // the few free ports go first; with tcp_tw_reuse ruling reuse out, full failing scans follow
+            {
+                t += n % 3 == 0 ? 700 : 0;
+                int fs = fh.Socket(0), rs = rh.Socket(0);
+                Interlocked.Increment(ref _connects);
+                var f = fh.Connect(fs, dst, 7000, t);
+                var r = rh.Connect(rs, dst, 7000, t);
+                AssertSame(f, r, $"{kernel} tw_reuse {twReuse} loopback {loopback} connect {n}");
+                if (f.Port is not null) open.Add(fs);
+                if (n % 4 == 3 && open.Count > 0)
+                {
+                    int id = open[n % open.Count];
+                    open.Remove(id);
+                    var kind = n % 8 == 3 ? CloseKind.TimeWaitFromFinWait2 : CloseKind.TimeWait;
+                    fh.Close(id, t, kind);
+                    rh.Close(id, t, kind);
+                }
+            }
+            Assert.Equal(TableState(rh, 0), TableState(fh, 0));
+        }
+    }
 
     [Fact]
     public void Larger_ranges_filled_to_exhaustion_match_the_reference() =>
