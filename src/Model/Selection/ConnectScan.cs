@@ -85,26 +85,7 @@ public static class ConnectScan
         uint remaining = (uint)(hiX - low);
         if (!localPorts && remaining > 1) remaining &= ~1u;
 
-        ulong off = c.Req.PortOffset;
-        int? index = null;
-        uint before, offset;
-        switch (era)
-        {
-            case ConnectEra.C:
-                before = st.Hint;
-                offset = unchecked(st.Hint + (uint)off) % remaining;
-                break;
-            case ConnectEra.D:
-                index = (int)Hash32.Of((uint)off, st.Order);
-                before = st[index.Value];
-                offset = unchecked(before + (uint)off) % remaining;
-                break;
-            default:
-                index = (int)(off & (ulong)(st.Size - 1));
-                before = st[index.Value];
-                offset = unchecked(before + (uint)(off >> 32)) % remaining;
-                break;
-        }
+        var (index, before, offset) = PerturbSlot.Start(era, st, c.Req.PortOffset, remaining);
         if (!localPorts) offset &= ~1u;
         uint start = offset;
 
@@ -116,28 +97,7 @@ public static class ConnectScan
                 if (port >= hiX) port -= (int)remaining;
                 if (!c.Evaluate(pass, i, port)) continue;
 
-                uint after;
-                int? draw = null;
-                int iu = i;
-                switch (era)
-                {
-                    case ConnectEra.C:
-                        st.Hint = after = unchecked(st.Hint + (uint)(i + 2));
-                        break;
-                    case ConnectEra.D:
-                        if (iu == 0)
-                        {
-                            draw = draws.Rand16();
-                            if (draw == 0) iu = 2;
-                        }
-                        st[index!.Value] = after = unchecked(before + (uint)(iu + 2));
-                        break;
-                    default:
-                        draw = draws.Rand8();
-                        iu = Math.Max(iu, draw.Value * step);
-                        st[index!.Value] = after = unchecked(before + (uint)(iu + step));
-                        break;
-                }
+                var (after, draw) = PerturbSlot.Update(era, st, index, before, i, step, draws);
                 return c.Success(port, pass, i, step, remaining, start, index, before, after, draw);
             }
             if (localPorts) break;

@@ -95,26 +95,7 @@ public static class FastConnectScan
         uint remaining = (uint)(hiX - low);
         if (!localPorts && remaining > 1) remaining &= ~1u;
 
-        ulong off = w.Req.PortOffset;
-        int? index = null;
-        uint before, offset;
-        switch (era)
-        {
-            case ConnectEra.C:
-                before = st.Hint;
-                offset = unchecked(st.Hint + (uint)off) % remaining;
-                break;
-            case ConnectEra.D:
-                index = (int)Hash32.Of((uint)off, st.Order);
-                before = st[index.Value];
-                offset = unchecked(before + (uint)off) % remaining;
-                break;
-            default:
-                index = (int)(off & (ulong)(st.Size - 1));
-                before = st[index.Value];
-                offset = unchecked(before + (uint)(off >> 32)) % remaining;
-                break;
-        }
+        var (index, before, offset) = PerturbSlot.Start(era, st, w.Req.PortOffset, remaining);
         if (!localPorts) offset &= ~1u;
         o.Step = step; o.Remaining = remaining; o.StartOffset = offset; o.Index = index; o.StateBefore = before; o.StateAfter = before;
 
@@ -130,28 +111,7 @@ public static class FastConnectScan
                 int len = Math.Min(left, toEnd);
                 if (w.Run(port, step, len, i, out int chosen, out int fi))
                 {
-                    uint after;
-                    int? draw = null;
-                    int iu = fi;
-                    switch (era)
-                    {
-                        case ConnectEra.C:
-                            st.Hint = after = unchecked(st.Hint + (uint)(fi + 2));
-                            break;
-                        case ConnectEra.D:
-                            if (iu == 0)
-                            {
-                                draw = draws.Rand16();
-                                if (draw == 0) iu = 2;
-                            }
-                            st[index!.Value] = after = unchecked(before + (uint)(iu + 2));
-                            break;
-                        default:
-                            draw = draws.Rand8();
-                            iu = Math.Max(iu, draw.Value * step);
-                            st[index!.Value] = after = unchecked(before + (uint)(iu + step));
-                            break;
-                    }
+                    var (after, draw) = PerturbSlot.Update(era, st, index, before, fi, step, draws);
                     o.Port = chosen; o.I = fi; o.Pass = pass; o.StateAfter = after; o.Draw = draw;
                     return;
                 }
