@@ -141,16 +141,6 @@ struct tp_sched_process_fork {
 _Static_assert(__builtin_offsetof(struct tp_sched_process_fork, parent_pid) == 12, "fork parent_pid");
 _Static_assert(__builtin_offsetof(struct tp_sched_process_fork, child_pid) == 20, "fork child_pid");
 
-#define PHASE_IN_CONNECT 1 /* inside connect(), no SYN_SENT yet */
-#define PHASE_SCANNING 2   /* SYN_SENT seen, waiting for the SYN (or CLOSE) */
-#define PHASE_DONE 3       /* port reported or scan failed */
-
-struct inflight {
-	u64 sk;
-	u32 phase;
-	u32 pad;
-};
-
 /* Per-thread state of a connect() in progress, keyed by tid. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -166,19 +156,6 @@ struct {
 	__type(key, u64);
 	__type(value, u8);
 } socks SEC(".maps");
-
-/* The socket fields of connect_tp.bpf.c's fill_sock, read with bpf_probe_read_kernel + CO-RE. */
-static __always_inline void fill_sock(struct portsel_event *e, struct sock *sk)
-{
-	u16 dport = 0;
-	e->sk = (u64)sk;
-	CORE_READ_INTO(&e->saddr, sk, __sk_common.skc_rcv_saddr);
-	CORE_READ_INTO(&e->daddr, sk, __sk_common.skc_daddr);
-	CORE_READ_INTO(&e->sport, sk, __sk_common.skc_num);
-	CORE_READ_INTO(&dport, sk, __sk_common.skc_dport);
-	e->dport = bpf_ntohs(dport);
-	CORE_READ_INTO(&e->family, sk, __sk_common.skc_family);
-}
 
 SEC("tracepoint/syscalls/sys_enter_connect")
 int portsel_classic_sys_enter(struct tp_sys_enter_connect *ctx)
@@ -251,7 +228,7 @@ int portsel_classic_set_state(struct tp_inet_sock_set_state *ctx)
 	struct portsel_event *e = portsel_reserve(id, kind);
 	if (!e)
 		return 0;
-	fill_sock(e, sk);
+	portsel_read_sock(e, sk);
 	e->oldstate = (u8)oldstate;
 	e->newstate = (u8)newstate;
 	portsel_submit(e);
@@ -275,7 +252,7 @@ int portsel_classic_net_dev_queue(struct tp_net_dev_queue *ctx)
 	struct portsel_event *e = portsel_reserve(id, PORTSEL_EV_PORT_CHOSEN);
 	if (!e)
 		return 0;
-	fill_sock(e, sk);
+	portsel_read_sock(e, sk);
 	u8 state = 0;
 	CORE_READ_INTO(&state, sk, __sk_common.skc_state);
 	e->newstate = state;
@@ -294,7 +271,7 @@ int portsel_classic_retransmit_skb(struct tp_tcp_retransmit_skb *ctx)
 	struct portsel_event *e = portsel_reserve(bpf_get_current_pid_tgid(), PORTSEL_EV_SYN_RETRANSMIT);
 	if (!e)
 		return 0;
-	fill_sock(e, (struct sock *)key);
+	portsel_read_sock(e, (struct sock *)key);
 	e->newstate = TCP_SYN_SENT;
 	portsel_submit(e);
 	return 0;
@@ -309,7 +286,7 @@ int portsel_classic_retransmit_synack(struct tp_tcp_retransmit_synack *ctx)
 	struct portsel_event *e = portsel_reserve(bpf_get_current_pid_tgid(), PORTSEL_EV_SYNACK_RETRANSMIT);
 	if (!e)
 		return 0;
-	fill_sock(e, (struct sock *)ctx->skaddr);
+	portsel_read_sock(e, (struct sock *)ctx->skaddr);
 	e->newstate = TCP_SYN_RECV;
 	portsel_submit(e);
 	return 0;

@@ -22,18 +22,6 @@ struct {
 	__type(value, struct hc_entry);
 } hc_start SEC(".maps");
 
-static __always_inline void read_sock(struct portsel_event *e, struct sock *sk)
-{
-	u16 dport = 0;
-	e->sk = (u64)sk;
-	CORE_READ_INTO(&e->saddr, &sk->__sk_common, skc_rcv_saddr);
-	CORE_READ_INTO(&e->daddr, &sk->__sk_common, skc_daddr);
-	CORE_READ_INTO(&e->sport, &sk->__sk_common, skc_num);
-	CORE_READ_INTO(&dport, &sk->__sk_common, skc_dport);
-	e->dport = bpf_ntohs(dport);
-	CORE_READ_INTO(&e->family, &sk->__sk_common, skc_family);
-}
-
 SEC("kprobe/inet_hash_connect")
 int portsel_kp_hash_connect(struct pt_regs *ctx)
 {
@@ -84,7 +72,7 @@ int portsel_kp_tcp_connect(struct pt_regs *ctx)
 	struct portsel_event *e = portsel_reserve(id, PORTSEL_EV_PORT_CHOSEN);
 	if (!e)
 		return 0;
-	read_sock(e, sk);
+	portsel_read_sock(e, sk);
 	portsel_submit(e);
 	return 0;
 }

@@ -28,16 +28,6 @@
  */
 #include "portsel_event.h"
 
-#define PHASE_IN_CONNECT 1 /* inside connect(), no SYN_SENT yet */
-#define PHASE_SCANNING 2   /* SYN_SENT seen, waiting for the SYN (or CLOSE) */
-#define PHASE_DONE 3       /* port reported or scan failed */
-
-struct inflight {
-	u64 sk;
-	u32 phase;
-	u32 pad;
-};
-
 /* Per-thread state of a connect() in progress, keyed by tid. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);

@@ -190,6 +190,34 @@ static __always_inline void portsel_submit(struct portsel_event *e)
 	bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
 }
 
+/* Phases of a traced connect() (tp_btf detail mode and classic backends), per thread. */
+#define PHASE_IN_CONNECT 1 /* inside connect(), no SYN_SENT yet */
+#define PHASE_SCANNING 2   /* SYN_SENT seen, waiting for the SYN (or CLOSE) */
+#define PHASE_DONE 3       /* port reported or scan failed */
+
+struct inflight {
+	u64 sk;
+	u32 phase;
+	u32 pad;
+};
+
+/*
+ * The socket fields of an event read with bpf_probe_read_kernel + CO-RE, for program types without
+ * direct BTF pointer access (kprobe, classic tracepoints). tp_btf/fentry programs read the same
+ * fields directly (connect_tp.bpf.c fill_sock).
+ */
+static __always_inline void portsel_read_sock(struct portsel_event *e, struct sock *sk)
+{
+	u16 dport = 0;
+	e->sk = (u64)sk;
+	CORE_READ_INTO(&e->saddr, &sk->__sk_common, skc_rcv_saddr);
+	CORE_READ_INTO(&e->daddr, &sk->__sk_common, skc_daddr);
+	CORE_READ_INTO(&e->sport, &sk->__sk_common, skc_num);
+	CORE_READ_INTO(&dport, &sk->__sk_common, skc_dport);
+	e->dport = bpf_ntohs(dport);
+	CORE_READ_INTO(&e->family, &sk->__sk_common, skc_family);
+}
+
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 #endif /* PORTSEL_EVENT_H */
