@@ -1,3 +1,4 @@
+using PortSelection.Model.Occupancy;
 using System.Globalization;
 using System.Text.Json;
 using PortSelection.Validator.Probe;
@@ -131,7 +132,7 @@ public sealed record TraceFile
     }
 
     private static byte StateOf(string? name) =>
-        name is null ? (byte)0 : Enum.TryParse<TcpState>(name, out var s) ? (byte)s : throw new FormatException($"unknown TCP state '{name}'");
+        name is null ? (byte)0 : Enum.TryParse<TcpSocketState>(name, out var s) ? (byte)s : throw new FormatException($"unknown TCP state '{name}'");
 
     /// <summary>Parses dotted IPv4 into the network-order little-endian u32 the probe records.</summary>
     private static uint ParseIPv4(string? text)

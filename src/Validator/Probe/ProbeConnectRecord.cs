@@ -1,3 +1,4 @@
+using PortSelection.Model.Occupancy;
 using System.Runtime.InteropServices;
 
 namespace PortSelection.Validator.Probe;
@@ -39,7 +40,7 @@ public readonly record struct ProbeConnectRecord
     [field: FieldOffset(52)] public ushort Family { get; init; }
     /// <summary>Offset 54: how the scan ended.</summary>
     [field: FieldOffset(54)] public ScanOutcome Outcome { get; init; }
-    /// <summary>Offset 55: socket state at the end of the scan (see <see cref="TcpState"/>).</summary>
+    /// <summary>Offset 55: socket state at the end of the scan (see <see cref="TcpSocketState"/>).</summary>
     [field: FieldOffset(55)] public byte State { get; init; }
     /// <summary>Offset 56: process id (tgid).</summary>
     [field: FieldOffset(56)] public uint Pid { get; init; }
@@ -65,14 +66,14 @@ public readonly record struct ProbeConnectRecord
         if (ScanStartNs != 0)
             yield return Sock(ScanStartNs, ProbeEventKind.ScanStart, CpuEnter) with
             {
-                SourcePort = 0, OldState = (byte)TcpState.Close, NewState = (byte)TcpState.SynSent,
+                SourcePort = 0, OldState = (byte)TcpSocketState.Close, NewState = (byte)TcpSocketState.SynSent,
             };
         if (ScanEndNs != 0 && Outcome == ScanOutcome.PortChosen)
             yield return Sock(ScanEndNs, ProbeEventKind.PortChosen, CpuExit) with { NewState = State };
         if (ScanEndNs != 0 && Outcome == ScanOutcome.Failed)
             yield return Sock(ScanEndNs, ProbeEventKind.ScanFailed, CpuExit) with
             {
-                OldState = (byte)TcpState.SynSent, NewState = (byte)TcpState.Close,
+                OldState = (byte)TcpSocketState.SynSent, NewState = (byte)TcpSocketState.Close,
             };
         yield return new ProbeEvent
         {

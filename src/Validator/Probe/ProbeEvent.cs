@@ -37,7 +37,7 @@ public readonly record struct ProbeEvent
     [field: FieldOffset(50)] public ushort DestinationPort { get; init; }
     /// <summary>Offset 52: address family (2 = AF_INET).</summary>
     [field: FieldOffset(52)] public ushort Family { get; init; }
-    /// <summary>Offset 54: TCP state before (state events; see <see cref="TcpState"/>).</summary>
+    /// <summary>Offset 54: TCP state before (state events; see <see cref="PortSelection.Model.Occupancy.TcpSocketState"/>).</summary>
     [field: FieldOffset(54)] public byte OldState { get; init; }
     /// <summary>Offset 55: TCP state after.</summary>
     [field: FieldOffset(55)] public byte NewState { get; init; }
@@ -88,33 +88,3 @@ public enum ProbeEventKind : uint
     ConnectRecord = 11,
 }
 
-/// <summary>TCP states as numbered by <c>include/net/tcp_states.h</c>.</summary>
-public enum TcpState : byte
-{
-    /// <summary>Not a state.</summary>
-    None = 0,
-    /// <summary>TCP_ESTABLISHED.</summary>
-    Established = 1,
-    /// <summary>TCP_SYN_SENT.</summary>
-    SynSent = 2,
-    /// <summary>TCP_SYN_RECV.</summary>
-    SynRecv = 3,
-    /// <summary>TCP_FIN_WAIT1.</summary>
-    FinWait1 = 4,
-    /// <summary>TCP_FIN_WAIT2.</summary>
-    FinWait2 = 5,
-    /// <summary>TCP_TIME_WAIT.</summary>
-    TimeWait = 6,
-    /// <summary>TCP_CLOSE.</summary>
-    Close = 7,
-    /// <summary>TCP_CLOSE_WAIT.</summary>
-    CloseWait = 8,
-    /// <summary>TCP_LAST_ACK.</summary>
-    LastAck = 9,
-    /// <summary>TCP_LISTEN.</summary>
-    Listen = 10,
-    /// <summary>TCP_CLOSING.</summary>
-    Closing = 11,
-    /// <summary>TCP_NEW_SYN_RECV.</summary>
-    NewSynRecv = 12,
-}

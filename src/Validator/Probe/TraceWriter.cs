@@ -1,3 +1,4 @@
+using PortSelection.Model.Occupancy;
 using System.Text.Json;
 
 namespace PortSelection.Validator.Probe;
@@ -102,8 +103,8 @@ public sealed class TraceWriter(Stream stream) : IDisposable
             _json.WriteString("daddr", e.DestinationAddress);
             _json.WriteNumber("dport", e.DestinationPort);
         }
-        if (e.OldState != 0) _json.WriteString("old_state", ((TcpState)e.OldState).ToString());
-        if (e.NewState != 0) _json.WriteString("new_state", ((TcpState)e.NewState).ToString());
+        if (e.OldState != 0) _json.WriteString("old_state", ((TcpSocketState)e.OldState).ToString());
+        if (e.NewState != 0) _json.WriteString("new_state", ((TcpSocketState)e.NewState).ToString());
         if (e.DurationNs != 0) _json.WriteNumber("duration_ns", e.DurationNs);
         if (e.Aux != 0) _json.WriteNumber("aux", e.Aux);
         _json.WriteEndObject();

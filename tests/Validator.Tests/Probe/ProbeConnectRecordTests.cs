@@ -1,3 +1,4 @@
+using PortSelection.Model.Occupancy;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
@@ -129,7 +130,7 @@ public sealed class ProbeConnectRecordTests
     {
         EnterNs = 1_000_000, ScanStartNs = 1_002_000, ScanEndNs = 1_006_000, ExitNs = 1_030_000,
         Kind = ProbeEventKind.ConnectRecord, Return = ret, SourceAddressRaw = 0x0100007F, DestinationAddressRaw = 0x0100007F,
-        SourcePort = 40002, DestinationPort = 5601, Family = 2, Outcome = outcome, State = (byte)TcpState.SynSent,
+        SourcePort = 40002, DestinationPort = 5601, Family = 2, Outcome = outcome, State = (byte)TcpSocketState.SynSent,
         Pid = 70, Tid = 77, Socket = 0xFFFF0000AAAA0000, CpuEnter = 1, CpuExit = 0,
     };
 

@@ -1,3 +1,4 @@
+using PortSelection.Model.Occupancy;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
@@ -83,7 +84,7 @@ public sealed class ProbeEventLayoutTests
         Assert.Equal(-99, e.Return);
         Assert.Equal("127.0.0.1", e.SourceAddress);
         Assert.Equal(40000, e.SourcePort);
-        Assert.Equal((byte)TcpState.SynSent, e.NewState);
+        Assert.Equal((byte)TcpSocketState.SynSent, e.NewState);
     }
 
     private static Dictionary<string, int> StaticAsserts() =>
