@@ -46,8 +46,8 @@ public static class FastConnectScan
         var p = req.Profile;
         var (range, localPorts) = p.PerSocketRangeClamp ? req.SocketRange.Clamp(req.Config.Range) : (req.Config.Range, false);
         var bix = bind.IndexOf(req.Netns);
-        var key = new DestinationKey(req.Netns, req.Destination);
-        var w = new Walker(req, bind, ehash, req.Config.Reserved, bix, ehash.LiveIndexOf(key), ehash.TimeWaitIndexOf(key));
+        var dest = ehash.DestinationOf(new DestinationKey(req.Netns, req.Destination));
+        var w = new Walker(req, bind, ehash, req.Config.Reserved, bix, dest?.Live ?? ehash.EmptyLive, dest?.TimeWait ?? ehash.EmptyTimeWait, dest);
         var o = new FastScanOutcome { PortOffset = req.PortOffset, ScanRange = range, I = -1 };
         switch (p.Era)
         {
@@ -134,14 +134,14 @@ public static class FastConnectScan
         private readonly ReadOnlySpan<int> _bnCost, _bnWord, _enCost, _enWord, _twCost, _twWord;
         private readonly ReadOnlySpan<int> _tBlockCount, _tBlockCost, _bBlockCount, _lBlockCount, _lBlockCost, _wBlockCount, _wBlockCost;
         private readonly PortBitmap _reserved;
-        private readonly TimeWaitPortMap _timeWait;
+        private readonly DestinationTables? _dest;
         private readonly bool _rcu, _resched, _twNever, _fw2Never;
         public ScanCounters N;
         public EstablishedEntry? ReusedTw;
         public bool Created;
 
         public Walker(in ScanInputs req, BindTable bind, EstablishedTable ehash, PortBitmap reserved, NetnsBindIndex bix, PortCostMap live,
-            TimeWaitPortMap timeWait)
+            TimeWaitPortMap timeWait, DestinationTables? dest)
         {
             Req = req;
             _bind = bind;
@@ -160,7 +160,7 @@ public static class FastConnectScan
             _l = live.Bits;
             _enCost = live.Cost;
             _enWord = live.WordCost;
-            _timeWait = timeWait;
+            _dest = dest;
             _w = timeWait.Ports.Bits;
             _wNoTs = timeWait.NoTimestamps;
             _wFw2 = timeWait.FinWait2;
@@ -367,7 +367,7 @@ public static class FastConnectScan
         /// <summary>The age check of <c>tcp_twsk_unique()</c> on the TIME_WAIT entry of <paramref name="port"/> kept by the TIME_WAIT map (true also when none is found: evaluate).</summary>
         private readonly bool TimeWaitReusable(int port)
         {
-            var e = _timeWait.EntryAt(port);
+            var e = _dest?.EntryAt(port);
             return e is null || !e.TimeWait || TimeWaitReuse.IsUnique(Req.Profile, Req.Config, e, Req.NowMs, portPreassigned: false);
         }
 

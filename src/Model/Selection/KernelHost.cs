@@ -22,7 +22,9 @@ public sealed class KernelHost
 
     private readonly List<(NamespaceConfig Config, uint Mix)> _netns = [];
     private readonly List<ModelSocket> _sockets = [];
-    private readonly PriorityQueue<(int Netns, EstablishedEntry Entry), long> _twTimers = new();
+    private readonly Stack<int> _freeSockets = new();   // released socket ids (see Release)
+    private readonly Stack<BindOwner> _freeOwners = new(); // owner objects that left their bucket
+    private readonly PriorityQueue<(EstablishedEntry Entry, long Sequence), long> _twTimers = new();
     private readonly IRandomDraws _draws;
     private readonly IPortOffsetSource _offsets;
     private ConnectScanRequest? _lastRequest;
@@ -44,7 +46,7 @@ public sealed class KernelHost
             throw new ArgumentException($"perturb table order {Perturb.Order} does not fit era {profile.Era} (A–C: no table; D: 8; E: 1..24, default 16)", nameof(perturb));
         Bind = new BindTable(Layout.BhashSize);
         uint ehashMask = (uint)Layout.EhashSize - 1;
-        Established = new EstablishedTable((ns, t) => EhashBucket(ns, t) & ehashMask);
+        Established = new EstablishedTable(Layout.EhashSize, (ns, t) => EhashBucket(ns, t) & ehashMask);
     }
 
     /// <summary>Kernel switches.</summary>
@@ -81,13 +83,37 @@ public sealed class KernelHost
     /// <summary>Changes the sysctls of a namespace (like writing /proc/sys inside it).</summary>
     public void Configure(int netns, NamespaceConfig config) => _netns[netns] = (config, _netns[netns].Mix);
 
-    /// <summary>Creates a socket in <paramref name="netns"/>; returns its id.</summary>
+    /// <summary>Creates a socket in <paramref name="netns"/>; returns its id (the id of a <see cref="Release"/>d socket when there is one).</summary>
     public int Socket(int netns, SocketOptions? options = null)
     {
         if ((uint)netns >= (uint)_netns.Count) throw new ArgumentOutOfRangeException(nameof(netns));
+        if (_freeSockets.TryPop(out int id))
+        {
+            _sockets[id].Reset(netns, options ?? SocketOptions.Default);
+            return id;
+        }
         var s = new ModelSocket(_sockets.Count, netns, options ?? SocketOptions.Default);
         _sockets.Add(s);
         return s.Id;
+    }
+
+    /// <summary>
+    /// Gives the id (and the model object) of a socket the caller is done with back to the host, so that a later
+    /// <see cref="Socket"/> reuses it instead of growing the socket list — long simulations stay at a constant size.
+    /// Only a socket that holds nothing can be released: closed (and out of TIME_WAIT), or never bound.
+    /// </summary>
+    /// <param name="socket">Socket id; it must not be used again until <see cref="Socket"/> returns it.</param>
+    /// <exception cref="InvalidOperationException">The socket is bound, connected, listening, or still in TIME_WAIT.</exception>
+    public void Release(int socket)
+    {
+        var sk = _sockets[socket];
+        if (sk.State is not (SocketState.Closed or SocketState.Unbound) || sk.Owner is not null)
+            throw new InvalidOperationException(sk.Owner is { TimeWait: true }
+                ? $"socket {socket} is in TIME_WAIT until {sk.Entry?.ExpiresAtMs} ms: release it after that"
+                : $"socket {socket} is {sk.State}: close it before releasing it");
+        sk.Reset(sk.Netns, sk.Options);
+        sk.State = SocketState.Closed;
+        _freeSockets.Push(socket);
     }
 
     /// <summary>A socket by id.</summary>
@@ -108,10 +134,14 @@ public sealed class KernelHost
         while (_twTimers.TryPeek(out var item, out long due) && due <= NowMs)
         {
             _twTimers.Dequeue();
-            var (ns, e) = item;
-            if (!e.TimeWait || e.ExpiresAtMs != due || !ReferenceEquals(Established.Find(ns, e.Tuple), e)) continue;
-            Established.Remove(ns, e.Tuple);
+            var (e, sequence) = item;
+            // Stale timers: the entry was reused by a connect (and may have been recycled since) or re-armed.
+            if (e.Sequence != sequence || !e.TimeWait || e.ExpiresAtMs != due || !ReferenceEquals(e.Table, Established)) continue;
+            int ns = e.Netns;
+            Established.Remove(e);
             RemoveOwner(ns, e.Tuple.LocalPort, null, e.SocketId);
+            if (ReferenceEquals(_sockets[e.SocketId].Entry, e)) _sockets[e.SocketId].Entry = null;
+            Established.Recycle(e);
         }
     }
 
@@ -208,7 +238,7 @@ public sealed class KernelHost
         var tb = Bind.Find(sk.Netns, port) ?? Bind.Create(sk.Netns, mix, port, -1, -1);
         tb.Tb2.TryAdd((dst.Source, sk.Options.BoundDevice), (-1, -1));
         AddOwner(sk, tb, connectBound: true);
-        if (reusedTimeWait is { } tw) RecycleTimeWait(sk.Netns, tw);
+        if (reusedTimeWait is { } tw) RecycleTimeWait(tw);
         InsertEstablished(sk);
     }
 
@@ -233,7 +263,7 @@ public sealed class KernelHost
         sk.RemotePort = dst.Port;
         if (sk.LocalAddress.IsAny) sk.LocalAddress = dst.Source;
         sk.State = SocketState.Connected;
-        if (e is not null) RecycleTimeWait(sk.Netns, e);
+        if (e is not null) RecycleTimeWait(e);
         InsertEstablished(sk);
         return result;
     }
@@ -319,14 +349,16 @@ public sealed class KernelHost
         if (sk.State == SocketState.Closed) return;
         if (sk.State == SocketState.Connected)
         {
+            var e = sk.Entry!;
             if (kind == CloseKind.NoTimeWait)
             {
-                Established.Remove(sk.Netns, sk.Tuple);
+                Established.Remove(e);
+                Established.Recycle(e);
+                sk.Entry = null;
                 RemoveOwner(sk.Netns, sk.LocalPort, sk.Owner, -1);
             }
             else
             {
-                var e = Established.Find(sk.Netns, sk.Tuple)!;
                 e.TimeWait = true;
                 e.FinWait2Substate = kind == CloseKind.TimeWaitFromFinWait2;
                 e.HasTimestamps = sk.Options.Timestamps;
@@ -334,7 +366,7 @@ public sealed class KernelHost
                 e.TsRecentStampSeconds = NowMs / 1000;
                 e.ExpiresAtMs = NowMs + TimeWaitLengthMs;
                 sk.Owner!.TimeWait = true;
-                _twTimers.Enqueue((sk.Netns, e), e.ExpiresAtMs);
+                _twTimers.Enqueue((e, e.Sequence), e.ExpiresAtMs);
             }
         }
         else if (sk.State is SocketState.Bound or SocketState.Listening)
@@ -369,7 +401,7 @@ public sealed class KernelHost
         {
             long now = NowMs;
             NowMs = Math.Max(NowMs, since);
-            var e = Established.Find(netns, tuple)!;
+            var e = sk.Entry!;
             e.TimeWait = true;
             e.HasTimestamps = sk.Options.Timestamps;
             e.EntryStampMs = since;
@@ -377,7 +409,7 @@ public sealed class KernelHost
             e.ExpiresAtMs = since + TimeWaitLengthMs;
             sk.Owner!.TimeWait = true;
             sk.State = SocketState.Closed;
-            _twTimers.Enqueue((netns, e), e.ExpiresAtMs);
+            _twTimers.Enqueue((e, e.Sequence), e.ExpiresAtMs);
             NowMs = now;
         }
         return id;
@@ -397,25 +429,39 @@ public sealed class KernelHost
 
     private void AddOwner(ModelSocket sk, BindBucket tb, bool connectBound)
     {
-        var owner = new BindOwner
-        {
-            SocketId = sk.Id, LocalAddress = sk.LocalAddress, BoundDevice = sk.Options.BoundDevice, Reuse = sk.Options.Reuse,
-            ReusePort = sk.Options.ReusePort, Uid = sk.Options.Uid, ConnectBound = connectBound,
-        };
+        var owner = _freeOwners.TryPop(out var o) ? o : new BindOwner();
+        owner.SocketId = sk.Id;
+        owner.LocalAddress = sk.LocalAddress;
+        owner.BoundDevice = sk.Options.BoundDevice;
+        owner.Reuse = sk.Options.Reuse;
+        owner.ReusePort = sk.Options.ReusePort;
+        owner.Uid = sk.Options.Uid;
+        owner.ConnectBound = connectBound;
+        owner.Listening = false;
+        owner.TimeWait = false;
         tb.Owners.Add(owner);
         tb.Tally.Add((owner.LocalAddress, owner.BoundDevice), connectBound);
         sk.Owner = owner;
     }
 
-    private void InsertEstablished(ModelSocket sk) =>
-        Established.Insert(sk.Netns, new EstablishedEntry { Tuple = sk.Tuple, SocketId = sk.Id });
-
-    /// <summary>The new connection takes over the TIME_WAIT 4-tuple: the TIME_WAIT socket leaves ehash and its bucket (<c>inet_twsk_bind_unhash</c>).</summary>
-    private void RecycleTimeWait(int netns, EstablishedEntry tw)
+    private void InsertEstablished(ModelSocket sk)
     {
-        Established.Remove(netns, tw.Tuple);
+        var e = Established.Rent(sk.Tuple, sk.Id);
+        Established.Insert(sk.Netns, e);
+        sk.Entry = e;
+    }
+
+    /// <summary>
+    /// The new connection takes over the TIME_WAIT 4-tuple: the TIME_WAIT socket leaves ehash and its bucket
+    /// (<c>inet_twsk_bind_unhash</c>). The entry is not recycled: the connect reports it as reused.
+    /// </summary>
+    private void RecycleTimeWait(EstablishedEntry tw)
+    {
+        int netns = tw.Netns;
+        Established.Remove(tw);
         tw.TimeWait = false;
         RemoveOwner(netns, tw.Tuple.LocalPort, null, tw.SocketId);
+        if (ReferenceEquals(_sockets[tw.SocketId].Entry, tw)) _sockets[tw.SocketId].Entry = null;
     }
 
     /// <summary>
@@ -470,8 +516,11 @@ public sealed class KernelHost
         if (idx < 0) return;
         var removed = tb.Owners[idx];
         tb.Owners.RemoveAt(idx);
+        var sk = _sockets[removed.SocketId];
+        if (ReferenceEquals(sk.Owner, removed)) sk.Owner = null;
         var key = (removed.LocalAddress, removed.BoundDevice);
         var (rest, restNotConnectBound) = tb.Tally.Remove(key, removed.ConnectBound);
+        _freeOwners.Push(removed);
         if (tb.Owners.Count == 0)
         {
             Bind.Destroy(netns, _netns[netns].Mix, port);

@@ -8,12 +8,27 @@ public sealed class ModelSocket
 {
     internal ModelSocket(int id, int netns, SocketOptions options) { Id = id; Netns = netns; Options = options; }
 
+    /// <summary>Makes a released socket object a new unbound socket (id recycling by <see cref="KernelHost.Release"/>).</summary>
+    internal void Reset(int netns, SocketOptions options)
+    {
+        Netns = netns;
+        Options = options;
+        State = SocketState.Unbound;
+        LocalAddress = default;
+        LocalPort = 0;
+        RemoteAddress = default;
+        RemotePort = 0;
+        ConnectBound = false;
+        Owner = null;
+        Entry = null;
+    }
+
     /// <summary>Socket id.</summary>
     public int Id { get; }
     /// <summary>Namespace id.</summary>
-    public int Netns { get; }
+    public int Netns { get; private set; }
     /// <summary>Options.</summary>
-    public SocketOptions Options { get; }
+    public SocketOptions Options { get; private set; }
     /// <summary>State.</summary>
     public SocketState State { get; internal set; }
     /// <summary>Local address (Any until bound or connected).</summary>
@@ -27,6 +42,8 @@ public sealed class ModelSocket
     /// <summary>The port came from connect() autobind (6.18 SOCK_CONNECT_BIND).</summary>
     public bool ConnectBound { get; internal set; }
     internal BindOwner? Owner { get; set; }
+    /// <summary>The ehash entry of a connected socket (live, or TIME_WAIT after close), null otherwise.</summary>
+    internal EstablishedEntry? Entry { get; set; }
 
     /// <summary>The 4-tuple (meaningful once connected).</summary>
     public FourTuple Tuple => new(LocalAddress, LocalPort, RemoteAddress, RemotePort);

@@ -6,20 +6,23 @@ namespace PortSelection.Model.Tables;
 /// One owner of a bind bucket: a bound, listening or connected socket, or a TIME_WAIT socket
 /// (<c>sk_bind_node</c> / <c>tw_bind_node</c> on <c>tb-&gt;owners</c>, later on <c>tb2-&gt;owners</c>).
 /// </summary>
+/// <remarks>Created and recycled by <see cref="Selection.KernelHost"/>: an owner object that left its bucket may be reused.</remarks>
 public sealed class BindOwner
 {
+    internal BindOwner() { }
+
     /// <summary>The model socket id (TIME_WAIT owners keep the id of the socket they replaced).</summary>
-    public required int SocketId { get; init; }
+    public int SocketId { get; internal set; }
     /// <summary>Bound local address; <see cref="Ipv4Address.Any"/> for a wildcard bind.</summary>
-    public required Ipv4Address LocalAddress { get; init; }
+    public Ipv4Address LocalAddress { get; internal set; }
     /// <summary>Bound device index (SO_BINDTODEVICE), 0 when unbound.</summary>
-    public int BoundDevice { get; init; }
+    public int BoundDevice { get; internal set; }
     /// <summary>SO_REUSEADDR (<c>sk_reuse</c>).</summary>
-    public bool Reuse { get; init; }
+    public bool Reuse { get; internal set; }
     /// <summary>SO_REUSEPORT (<c>sk_reuseport</c>).</summary>
-    public bool ReusePort { get; init; }
+    public bool ReusePort { get; internal set; }
     /// <summary>User id (for the SO_REUSEPORT uid rule).</summary>
-    public int Uid { get; init; }
+    public int Uid { get; internal set; }
     /// <summary>The socket is in LISTEN state.</summary>
     public bool Listening { get; set; }
     /// <summary>The owner is a TIME_WAIT socket.</summary>
@@ -28,5 +31,5 @@ public sealed class BindOwner
     /// The port came from connect() autobind (6.18 <c>SOCK_CONNECT_BIND</c>, copied into TIME_WAIT as
     /// <c>tw_connect_bind</c>; d57f4b874946).
     /// </summary>
-    public bool ConnectBound { get; init; }
+    public bool ConnectBound { get; internal set; }
 }

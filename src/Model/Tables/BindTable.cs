@@ -10,25 +10,32 @@ namespace PortSelection.Model.Tables;
 /// </summary>
 public sealed class BindTable
 {
-    private readonly Dictionary<(int Netns, int Port), BindBucket> _buckets = [];
-    private readonly Dictionary<int, BindBucket> _heads = []; // chain index → newest bucket (intrusive chain)
+    private readonly List<BindBucket?[]?> _ports = []; // netns id → bucket per port
+    private readonly BindBucket?[] _heads;             // chain index → newest bucket (intrusive chain)
     private readonly int _mask;
-    private readonly Dictionary<int, NetnsBindIndex> _index = [];
+    private readonly List<NetnsBindIndex?> _index = [];
     private readonly NetnsBindIndex _emptyIndex = new();
     private readonly Stack<BindBucket> _free = new(); // destroyed buckets, recycled by Create (no allocation per connect)
+    private int _count;
     private long _sequence;
 
     /// <summary>Creates an empty table with <paramref name="bhashSize"/> buckets (a power of two).</summary>
-    public BindTable(int bhashSize) => _mask = bhashSize - 1;
+    public BindTable(int bhashSize)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(bhashSize, 1);
+        _mask = bhashSize - 1;
+        _heads = new BindBucket?[bhashSize];
+    }
 
     /// <summary>Number of buckets in use.</summary>
-    public int Count => _buckets.Count;
+    public int Count => _count;
 
     /// <summary>The chain index of (netns mix, port).</summary>
     public int ChainIndex(uint netHashMix, int port) => (int)BindHashFn.InetBhashfn((ushort)port, netHashMix, (uint)_mask + 1);
 
     /// <summary>The bucket of (netns, port) or null.</summary>
-    public BindBucket? Find(int netns, int port) => _buckets.GetValueOrDefault((netns, port));
+    public BindBucket? Find(int netns, int port) =>
+        (uint)netns < (uint)_ports.Count && _ports[netns] is { } ports ? ports[port] : null;
 
     /// <summary>
     /// The bucket of (netns, port) or null, counting the chain nodes walked: up to the match (newest first) or
@@ -37,9 +44,8 @@ public sealed class BindTable
     public BindBucket? Find(int netns, uint netHashMix, int port, out int nodesWalked)
     {
         nodesWalked = 0;
-        var tb = _buckets.GetValueOrDefault((netns, port));
-        if (!_heads.TryGetValue(ChainIndex(netHashMix, port), out var head)) return tb;
-        for (var b = head; b is not null; b = b.ChainNext)
+        var tb = Find(netns, port);
+        for (var b = _heads[ChainIndex(netHashMix, port)]; b is not null; b = b.ChainNext)
         {
             nodesWalked++;
             if (ReferenceEquals(b, tb)) break;
@@ -48,13 +54,16 @@ public sealed class BindTable
     }
 
     /// <summary>Creates a bucket (at the head of its chain); the object may be one that <see cref="Destroy"/> released.</summary>
+    /// <exception cref="InvalidOperationException">(netns, port) already has a bucket.</exception>
     public BindBucket Create(int netns, uint netHashMix, int port, sbyte fastReuse, sbyte fastReusePort)
     {
+        ref var slot = ref PortsFor(netns)[port];
+        if (slot is not null) throw new InvalidOperationException($"port {port} of netns {netns} already has a bucket");
         var tb = _free.TryPop(out var old) ? old.Recycle(port, fastReuse, fastReusePort, ++_sequence) : new BindBucket(port, fastReuse, fastReusePort, ++_sequence);
         tb.Netns = netns;
-        _buckets.Add((netns, port), tb);
-        var idx = ChainIndex(netHashMix, port);
-        ref var head = ref CollectionsMarshal.GetValueRefOrAddDefault(_heads, idx, out _);
+        slot = tb;
+        _count++;
+        ref var head = ref _heads[ChainIndex(netHashMix, port)];
         tb.ChainNext = head;
         head = tb;
         tb.Table = this;
@@ -71,18 +80,15 @@ public sealed class BindTable
     /// </summary>
     public void Destroy(int netns, uint netHashMix, int port)
     {
-        if (!_buckets.Remove((netns, port), out var tb)) return;
-        var idx = ChainIndex(netHashMix, port);
-        var head = _heads[idx];
-        if (ReferenceEquals(head, tb))
-        {
-            head = tb.ChainNext;
-            if (head is null) _heads.Remove(idx);
-            else _heads[idx] = head;
-        }
+        var tb = Find(netns, port);
+        if (tb is null) return;
+        _ports[netns]![port] = null;
+        _count--;
+        ref var head = ref _heads[ChainIndex(netHashMix, port)];
+        if (ReferenceEquals(head, tb)) head = tb.ChainNext;
         else
         {
-            var prev = head;
+            var prev = head!;
             while (!ReferenceEquals(prev.ChainNext, tb)) prev = prev.ChainNext!;
             prev.ChainNext = tb.ChainNext;
         }
@@ -99,12 +105,20 @@ public sealed class BindTable
     /// The port index of a namespace (ports with a bucket and their chain positions, BindOwned ports), kept current
     /// by <see cref="Create"/>, <see cref="Destroy"/> and changes of a bucket's fastreuse state.
     /// </summary>
-    public NetnsBindIndex IndexOf(int netns) => _index.GetValueOrDefault(netns) ?? _emptyIndex;
+    public NetnsBindIndex IndexOf(int netns) =>
+        (uint)netns < (uint)_index.Count && _index[netns] is { } ix ? ix : _emptyIndex;
 
     private NetnsBindIndex IndexFor(int netns)
     {
-        if (!_index.TryGetValue(netns, out var ix)) _index[netns] = ix = new NetnsBindIndex();
-        return ix;
+        while (_index.Count <= netns) _index.Add(null);
+        return _index[netns] ??= new NetnsBindIndex();
+    }
+
+    private BindBucket?[] PortsFor(int netns)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(netns);
+        while (_ports.Count <= netns) _ports.Add(null);
+        return _ports[netns] ??= new BindBucket?[65536];
     }
 
     /// <summary>Chain positions (newest first, 1-based) are the node counts of a lookup; refresh them after a change.</summary>
@@ -117,6 +131,7 @@ public sealed class BindTable
     /// <summary>A bucket's fastreuse / fastreuseport changed.</summary>
     internal void OnStateChanged(BindBucket tb) => IndexFor(tb.Netns).SetBindOwned(tb.Port, tb.IsBindOwned);
 
-    /// <summary>The buckets of a namespace.</summary>
-    public IEnumerable<BindBucket> BucketsOf(int netns) => _buckets.Where(kv => kv.Key.Netns == netns).Select(kv => kv.Value);
+    /// <summary>The buckets of a namespace, in port order.</summary>
+    public IEnumerable<BindBucket> BucketsOf(int netns) =>
+        (uint)netns < (uint)_ports.Count && _ports[netns] is { } ports ? ports.OfType<BindBucket>().ToList() : [];
 }

@@ -6,12 +6,23 @@ namespace PortSelection.Model.Tables;
 /// One entry of the established hash: a live connection (SYN_SENT/ESTABLISHED/…) or a TIME_WAIT socket with
 /// the timestamps <c>tcp_twsk_unique()</c> reads.
 /// </summary>
+/// <remarks>
+/// Entries are created and recycled by <see cref="EstablishedTable"/> (<see cref="EstablishedTable.Rent"/>): an entry
+/// removed from the table may be reused for a later connection, so references must not be kept past the entry's
+/// removal, except for the TIME_WAIT entry a connect reports as reused (that one is never recycled).
+/// </remarks>
 public sealed class EstablishedEntry
 {
+    internal EstablishedEntry(FourTuple tuple, int socketId)
+    {
+        Tuple = tuple;
+        SocketId = socketId;
+    }
+
     /// <summary>The 4-tuple.</summary>
-    public required FourTuple Tuple { get; init; }
+    public FourTuple Tuple { get; private set; }
     /// <summary>The socket id of the connection (or of the socket that entered TIME_WAIT).</summary>
-    public required int SocketId { get; init; }
+    public int SocketId { get; private set; }
     /// <summary>True for a TIME_WAIT socket.</summary>
     public bool TimeWait
     {
@@ -38,11 +49,8 @@ public sealed class EstablishedEntry
     /// <summary>The ehash chain index (set on insertion).</summary>
     internal uint Bucket { get; set; }
 
-    /// <summary>The live port index of the entry's destination, once looked up (cleared on removal).</summary>
-    internal PortCostMap? LiveMap { get; set; }
-
-    /// <summary>The TIME_WAIT port index of the entry's destination, once looked up (cleared on removal).</summary>
-    internal TimeWaitPortMap? TimeWaitMap { get; set; }
+    /// <summary>The per-destination part of the table that holds the entry (null when not in a table).</summary>
+    internal DestinationTables? Destination { get; set; }
     /// <summary>TIME_WAIT substate is FIN_WAIT2 (never reused on 5.10+).</summary>
     public bool FinWait2Substate
     {
@@ -77,4 +85,24 @@ public sealed class EstablishedEntry
     public long ExpiresAtMs { get; set; } = long.MaxValue;
     /// <summary>Insertion order (newer entries sit nearer the head of the ehash chain).</summary>
     public long Sequence { get; set; }
+
+    /// <summary>Makes a removed entry a fresh one for <paramref name="tuple"/> (recycling by <see cref="EstablishedTable"/>).</summary>
+    internal EstablishedEntry Reset(FourTuple tuple, int socketId)
+    {
+        Tuple = tuple;
+        SocketId = socketId;
+        _timeWait = false;
+        _finWait2 = false;
+        _hasTimestamps = true;
+        TsRecentStampSeconds = 0;
+        EntryStampMs = 0;
+        ExpiresAtMs = long.MaxValue;
+        Sequence = 0;
+        Table = null;
+        Destination = null;
+        ChainNext = null;
+        Bucket = 0;
+        Netns = 0;
+        return this;
+    }
 }

@@ -14,34 +14,44 @@ namespace PortSelection.Model.Tables;
 /// </remarks>
 public sealed class EstablishedTable
 {
-    private readonly Dictionary<(int Netns, FourTuple Tuple), EstablishedEntry> _entries = [];
-    private readonly Dictionary<uint, EstablishedEntry> _heads = []; // bucket index → newest entry (intrusive chain)
+    private readonly EstablishedEntry?[] _heads; // bucket index → newest entry (intrusive chain)
     private readonly Func<int, FourTuple, uint> _bucketOf;
-    private readonly Dictionary<DestinationKey, PortCostMap> _live = [];
+    private readonly Dictionary<DestinationKey, DestinationTables> _destinations = [];
     private readonly PortCostMap _emptyLive = new();
-    private readonly Dictionary<DestinationKey, TimeWaitPortMap> _timeWait = [];
     private readonly TimeWaitPortMap _emptyTimeWait = new();
+    private readonly Stack<EstablishedEntry> _free = new(); // recycled entries (no allocation per connect)
+    private int _count;
     private int _timeWaitCount;
     private long _sequence;
 
-    /// <summary>Creates a table whose chain of an entry is given by <paramref name="bucketOf"/> (netns id, tuple) → bucket index.</summary>
-    public EstablishedTable(Func<int, FourTuple, uint> bucketOf) => _bucketOf = bucketOf;
+    /// <summary>
+    /// Creates a table of <paramref name="buckets"/> chains; the chain of an entry is given by <paramref name="bucketOf"/>
+    /// (netns id, tuple) → bucket index in 0 .. <paramref name="buckets"/> − 1.
+    /// </summary>
+    public EstablishedTable(int buckets, Func<int, FourTuple, uint> bucketOf)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(buckets, 1);
+        _heads = new EstablishedEntry?[buckets];
+        _bucketOf = bucketOf;
+    }
 
     /// <summary>Number of entries (live and TIME_WAIT).</summary>
-    public int Count => _entries.Count;
+    public int Count => _count;
 
     /// <summary>Number of TIME_WAIT entries.</summary>
     public int TimeWaitCount => _timeWaitCount;
 
-    /// <summary>The entries of a namespace.</summary>
-    public IEnumerable<EstablishedEntry> EntriesOf(int netns) => _entries.Where(kv => kv.Key.Netns == netns).Select(kv => kv.Value);
+    /// <summary>The entries of a namespace (grouped by destination, in local-port order within one).</summary>
+    public IEnumerable<EstablishedEntry> EntriesOf(int netns) =>
+        _destinations.Values.Where(d => d.Key.Netns == netns).SelectMany(d => d.Entries()).ToList();
 
     /// <summary>Finds the entry for a 4-tuple, counting the chain nodes walked (to the match, or the whole chain).</summary>
     public EstablishedEntry? Find(int netns, FourTuple tuple, out int nodesWalked)
     {
         nodesWalked = 0;
-        if (!_heads.TryGetValue(_bucketOf(netns, tuple), out var head)) return null;
-        _entries.TryGetValue((netns, tuple), out var match);
+        var head = _heads[_bucketOf(netns, tuple)];
+        if (head is null) return null;
+        var match = Find(netns, tuple);
         // The chain is kept newest first, as the kernel adds at the head; absent: the whole chain.
         for (var e = head; e is not null; e = e.ChainNext)
         {
@@ -52,27 +62,46 @@ public sealed class EstablishedTable
     }
 
     /// <summary>Finds the entry for a 4-tuple without counting.</summary>
-    public EstablishedEntry? Find(int netns, FourTuple tuple) => _entries.GetValueOrDefault((netns, tuple));
+    public EstablishedEntry? Find(int netns, FourTuple tuple) =>
+        _destinations.TryGetValue(DestinationKey.Of(netns, tuple), out var d) ? d.EntryAt(tuple.LocalPort) : null;
+
+    /// <summary>
+    /// A fresh entry for <paramref name="tuple"/> owned by socket <paramref name="socketId"/>, recycled from a removed
+    /// one when possible; not yet in the table (<see cref="Insert"/>).
+    /// </summary>
+    public EstablishedEntry Rent(FourTuple tuple, int socketId) =>
+        _free.TryPop(out var e) ? e.Reset(tuple, socketId) : new EstablishedEntry(tuple, socketId);
+
+    /// <summary>Hands a removed entry back for reuse by <see cref="Rent"/>; the caller must not keep references to it.</summary>
+    /// <exception cref="InvalidOperationException">The entry is still in a table.</exception>
+    public void Recycle(EstablishedEntry entry)
+    {
+        if (entry.Table is not null) throw new InvalidOperationException($"entry {entry.Tuple} is still in the table");
+        _free.Push(entry);
+    }
 
     /// <summary>Inserts an entry at the head of its chain.</summary>
     /// <exception cref="InvalidOperationException">The 4-tuple is already present (callers check uniqueness first).</exception>
     public void Insert(int netns, EstablishedEntry entry)
     {
-        if (!_entries.TryAdd((netns, entry.Tuple), entry))
+        var dest = DestinationFor(DestinationKey.Of(netns, entry.Tuple));
+        if (entry.Table is not null || !dest.TryAdd(entry))
             throw new InvalidOperationException($"4-tuple {entry.Tuple} already in ehash");
+        _count++;
         entry.Sequence = ++_sequence;
         var idx = _bucketOf(netns, entry.Tuple);
-        ref var head = ref CollectionsMarshal.GetValueRefOrAddDefault(_heads, idx, out _);
+        ref var head = ref _heads[idx];
         entry.ChainNext = head;
         head = entry;
         entry.Netns = netns;
         entry.Bucket = idx;
         entry.Table = this;
-        if (!entry.TimeWait) LiveOf(entry).Set(entry.Tuple.LocalPort, true);
+        entry.Destination = dest;
+        if (!entry.TimeWait) dest.Live.Set(entry.Tuple.LocalPort, true);
         else
         {
             _timeWaitCount++;
-            TimeWaitOf(entry).Set(entry);
+            dest.TimeWaitForUpdate().Set(entry);
         }
         Renumber(entry);
     }
@@ -80,73 +109,77 @@ public sealed class EstablishedTable
     /// <summary>Removes the entry of a 4-tuple; false when absent.</summary>
     public bool Remove(int netns, FourTuple tuple)
     {
-        if (!_entries.Remove((netns, tuple), out var entry)) return false;
-        var idx = entry.Bucket;
-        var head = _heads[idx];
-        if (ReferenceEquals(head, entry))
-        {
-            head = entry.ChainNext;
-            if (head is null) _heads.Remove(idx);
-            else _heads[idx] = head;
-        }
+        var entry = Find(netns, tuple);
+        if (entry is null) return false;
+        Remove(entry);
+        return true;
+    }
+
+    /// <summary>Removes <paramref name="entry"/> (which must be in this table).</summary>
+    /// <exception cref="InvalidOperationException">The entry is not in this table.</exception>
+    public void Remove(EstablishedEntry entry)
+    {
+        if (!ReferenceEquals(entry.Table, this)) throw new InvalidOperationException($"entry {entry.Tuple} is not in this table");
+        var dest = entry.Destination!;
+        int port = entry.Tuple.LocalPort;
+        dest.Clear(port);
+        _count--;
+        ref var head = ref _heads[entry.Bucket];
+        if (ReferenceEquals(head, entry)) head = entry.ChainNext;
         else
         {
-            var prev = head;
+            var prev = head!;
             while (!ReferenceEquals(prev.ChainNext, entry)) prev = prev.ChainNext!;
             prev.ChainNext = entry.ChainNext;
         }
         entry.ChainNext = null;
         entry.Table = null;
+        entry.Destination = null;
         if (entry.TimeWait)
         {
             _timeWaitCount--;
-            TimeWaitOf(entry).Remove(tuple.LocalPort);
+            dest.TimeWaitForUpdate().Remove(port);
         }
-        else LiveOf(entry).Set(tuple.LocalPort, false);
-        entry.LiveMap = null;
-        entry.TimeWaitMap = null;
+        else dest.Live.Set(port, false);
         if (head is not null) Renumber(head);
-        return true;
+    }
+
+    /// <summary>The per-destination tables of <paramref name="key"/>, or null when it never had an entry.</summary>
+    public DestinationTables? DestinationOf(DestinationKey key) => _destinations.GetValueOrDefault(key);
+
+    private DestinationTables DestinationFor(DestinationKey key)
+    {
+        if (!_destinations.TryGetValue(key, out var d)) _destinations[key] = d = new DestinationTables(key, _emptyTimeWait);
+        return d;
     }
 
     /// <summary>
     /// The ports whose 4-tuple to <paramref name="key"/>'s destination is held by a live (non-TIME_WAIT) entry, with
     /// the ehash chain position of that entry as cost; kept current by insertion, removal and TIME_WAIT entry.
     /// </summary>
-    public PortCostMap LiveIndexOf(DestinationKey key) => _live.GetValueOrDefault(key) ?? _emptyLive;
-
-    private PortCostMap LiveFor(DestinationKey key)
-    {
-        if (!_live.TryGetValue(key, out var m)) _live[key] = m = new PortCostMap();
-        return m;
-    }
+    public PortCostMap LiveIndexOf(DestinationKey key) => DestinationOf(key)?.Live ?? _emptyLive;
 
     /// <summary>
     /// The ports whose 4-tuple to <paramref name="key"/>'s destination is held by a TIME_WAIT entry, with the ehash
     /// chain position of that entry as cost and the attributes that rule out reuse; kept current like
     /// <see cref="LiveIndexOf"/>.
     /// </summary>
-    public TimeWaitPortMap TimeWaitIndexOf(DestinationKey key) => _timeWait.GetValueOrDefault(key) ?? _emptyTimeWait;
+    public TimeWaitPortMap TimeWaitIndexOf(DestinationKey key) => DestinationOf(key)?.TimeWait ?? _emptyTimeWait;
 
-    private TimeWaitPortMap TimeWaitFor(DestinationKey key)
-    {
-        if (!_timeWait.TryGetValue(key, out var m)) _timeWait[key] = m = new TimeWaitPortMap();
-        return m;
-    }
+    /// <summary>An empty live index (for destinations without entries).</summary>
+    internal PortCostMap EmptyLive => _emptyLive;
 
-    /// <summary>The live port index of an entry's destination (kept in the entry).</summary>
-    private PortCostMap LiveOf(EstablishedEntry e) => e.LiveMap ??= LiveFor(DestinationKey.Of(e.Netns, e.Tuple));
-
-    /// <summary>The TIME_WAIT port index of an entry's destination (kept in the entry).</summary>
-    private TimeWaitPortMap TimeWaitOf(EstablishedEntry e) => e.TimeWaitMap ??= TimeWaitFor(DestinationKey.Of(e.Netns, e.Tuple));
+    /// <summary>An empty TIME_WAIT index (for destinations without entries).</summary>
+    internal TimeWaitPortMap EmptyTimeWait => _emptyTimeWait;
 
     /// <summary>Chain positions (newest first, 1-based) are the node counts of a lookup; refresh them (live and TIME_WAIT).</summary>
-    private void Renumber(EstablishedEntry head)
+    private static void Renumber(EstablishedEntry head)
     {
         int k = 1;
         for (var e = head; e is not null; e = e.ChainNext, k++)
         {
-            var map = e.TimeWait ? TimeWaitOf(e).Ports : LiveOf(e);
+            var d = e.Destination!;
+            var map = e.TimeWait ? d.TimeWaitForUpdate().Ports : d.Live;
             map.SetCost(e.Tuple.LocalPort, k);
         }
     }
@@ -154,36 +187,36 @@ public sealed class EstablishedTable
     /// <summary>An entry entered (or left) TIME_WAIT.</summary>
     internal void OnTimeWaitChanged(EstablishedEntry e)
     {
-        var live = LiveOf(e);
-        var tw = TimeWaitOf(e);
+        var d = e.Destination!;
+        var live = d.Live;
         int port = e.Tuple.LocalPort;
         if (e.TimeWait)
         {
             _timeWaitCount++;
             int cost = live.Cost[port];
             live.Set(port, false);
+            var tw = d.TimeWaitForUpdate();
             tw.Set(e);
             tw.Ports.SetCost(port, cost);
             return;
         }
         _timeWaitCount--;
-        tw.Remove(port);
+        d.TimeWaitForUpdate().Remove(port);
         live.Set(port, true);
-        if (_heads.TryGetValue(e.Bucket, out var head)) Renumber(head);
+        if (_heads[e.Bucket] is { } head) Renumber(head);
     }
 
     /// <summary>The peer-timestamp or FIN_WAIT2 attribute of a TIME_WAIT entry changed.</summary>
     internal void OnTimeWaitAttributesChanged(EstablishedEntry e)
     {
-        if (e.TimeWait) TimeWaitOf(e).Set(e);
+        if (e.TimeWait) e.Destination!.TimeWaitForUpdate().Set(e);
     }
 
     /// <summary>Length of the chain that <paramref name="tuple"/> hashes to.</summary>
     public int ChainLength(int netns, FourTuple tuple)
     {
-        if (!_heads.TryGetValue(_bucketOf(netns, tuple), out var head)) return 0;
         int n = 0;
-        for (var e = head; e is not null; e = e.ChainNext) n++;
+        for (var e = _heads[_bucketOf(netns, tuple)]; e is not null; e = e.ChainNext) n++;
         return n;
     }
 }

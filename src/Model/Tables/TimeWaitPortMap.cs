@@ -14,7 +14,6 @@ public sealed class TimeWaitPortMap
 {
     private readonly ulong[] _noTimestamps = new ulong[PortCostMap.Words];
     private readonly ulong[] _finWait2 = new ulong[PortCostMap.Words];
-    private readonly EstablishedEntry?[] _entries = new EstablishedEntry?[65536];
 
     /// <summary>TIME_WAIT ports; cost = nodes an ehash lookup of the 4-tuple walks (its chain position).</summary>
     public PortCostMap Ports { get; } = new();
@@ -25,15 +24,11 @@ public sealed class TimeWaitPortMap
     /// <summary>TIME_WAIT ports in the FIN_WAIT2 substate.</summary>
     public ReadOnlySpan<ulong> FinWait2 => _finWait2;
 
-    /// <summary>The TIME_WAIT entry of <paramref name="port"/>, or null (for the age check of a scan without a hash lookup).</summary>
-    public EstablishedEntry? EntryAt(int port) => _entries[port];
-
     /// <summary>Adds the port of a TIME_WAIT <paramref name="entry"/> with its attributes, or updates them.</summary>
     public void Set(EstablishedEntry entry)
     {
         int port = entry.Tuple.LocalPort;
         Ports.Set(port, true);
-        _entries[port] = entry;
         SetBit(_noTimestamps, port, !entry.HasTimestamps);
         SetBit(_finWait2, port, entry.FinWait2Substate);
     }
@@ -42,7 +37,6 @@ public sealed class TimeWaitPortMap
     public void Remove(int port)
     {
         Ports.Set(port, false);
-        _entries[port] = null;
         SetBit(_noTimestamps, port, false);
         SetBit(_finWait2, port, false);
     }
