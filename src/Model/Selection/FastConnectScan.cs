@@ -131,7 +131,8 @@ public static class FastConnectScan
         private readonly BindTable _bind;
         private readonly EstablishedTable _ehash;
         private readonly ReadOnlySpan<ulong> _r, _b, _t, _l, _w, _wNoTs, _wFw2;
-        private readonly ReadOnlySpan<int> _bnCost, _bnWord, _enCost, _enWord, _twCost, _twWord;
+        private readonly ReadOnlySpan<int> _bnWord, _enWord, _twWord;
+        private readonly PortCostMap _bnCost, _enCost, _twCost;
         private readonly ReadOnlySpan<int> _tBlockCount, _tBlockCost, _bBlockCount, _lBlockCount, _lBlockCost, _wBlockCount, _wBlockCost;
         private readonly PortBitmap _reserved;
         private readonly DestinationTables? _dest;
@@ -155,16 +156,16 @@ public static class FastConnectScan
             _lBlockCost = live.BlockCost;
             _b = bix.BindOwned;
             _t = bix.Present.Bits;
-            _bnCost = bix.Present.Cost;
+            _bnCost = bix.Present;
             _bnWord = bix.Present.WordCost;
             _l = live.Bits;
-            _enCost = live.Cost;
+            _enCost = live;
             _enWord = live.WordCost;
             _dest = dest;
             _w = timeWait.Ports.Bits;
             _wNoTs = timeWait.NoTimestamps;
             _wFw2 = timeWait.FinWait2;
-            _twCost = timeWait.Ports.Cost;
+            _twCost = timeWait.Ports;
             _twWord = timeWait.Ports.WordCost;
             _wBlockCount = timeWait.Ports.BlockCount;
             _wBlockCost = timeWait.Ports.BlockCost;
@@ -274,22 +275,22 @@ public static class FastConnectScan
                     if (nb + nc == 0) continue;
                 }
                 int bs = q >= 0 ? Unsafe.Add(ref bw0, (w << 1) | q) : Unsafe.Add(ref bw0, w << 1) + Unsafe.Add(ref bw0, (w << 1) | 1);
-                if ((r & t) != 0) bs -= BitSum(_bnCost, w, r & t);
+                if ((r & t) != 0) bs -= _bnCost.CostOf(w, r & t);
                 bnodes += bs;
                 if (nl != 0)
                 {
                     int es = q >= 0 ? Unsafe.Add(ref ew0, (w << 1) | q) : Unsafe.Add(ref ew0, w << 1) + Unsafe.Add(ref ew0, (w << 1) | 1);
                     ulong notLive = full & lv & (r | bb);
-                    if (notLive != 0) es -= BitSum(_enCost, w, notLive);
+                    if (notLive != 0) es -= _enCost.CostOf(w, notLive);
                     enodes += es;
                 }
                 if (nt != 0)
                 {
                     int ts = q >= 0 ? Unsafe.Add(ref ww0, (w << 1) | q) : Unsafe.Add(ref ww0, w << 1) + Unsafe.Add(ref ww0, (w << 1) | 1);
                     ulong notTw = wv & (r | bb);
-                    if (notTw != 0) ts -= BitSum(_twCost, w, notTw);
+                    if (notTw != 0) ts -= _twCost.CostOf(w, notTw);
                     twNodes += ts;
-                    if (_rcu) twBnodes += BitSum(_bnCost, w, tws);
+                    if (_rcu) twBnodes += _bnCost.CostOf(w, tws);
                 }
             }
             int words = w - w0;
@@ -403,36 +404,26 @@ public static class FastConnectScan
                 // 6.15+: a TIME_WAIT match of the lockless walk falls through to the locked path (bhash re-walk, ehash lookup).
                 N.Locks += nt;
                 N.EhashLocks += nt;
-                N.BhashNodes += BitSum(_bnCost, w, tw);
-                N.EhashNodes += BitSum(_twCost, w, tw);
+                N.BhashNodes += _bnCost.CostOf(w, tw);
+                N.EhashNodes += _twCost.CostOf(w, tw);
             }
             if (failed == 0) return;
             if (m == full)
             {
-                N.BhashNodes += WordSum(_bnWord, w, full) - BitSum(_bnCost, w, r & _t[w]);
-                if (nl != 0) N.EhashNodes += WordSum(_enWord, w, full) - BitSum(_enCost, w, m & _l[w] & ~l);
-                if (nt != 0) N.EhashNodes += WordSum(_twWord, w, full) - BitSum(_twCost, w, m & _w[w] & ~tw);
+                N.BhashNodes += WordSum(_bnWord, w, full) - _bnCost.CostOf(w, r & _t[w]);
+                if (nl != 0) N.EhashNodes += WordSum(_enWord, w, full) - _enCost.CostOf(w, m & _l[w] & ~l);
+                if (nt != 0) N.EhashNodes += WordSum(_twWord, w, full) - _twCost.CostOf(w, m & _w[w] & ~tw);
             }
             else
             {
-                N.BhashNodes += BitSum(_bnCost, w, nr);
-                N.EhashNodes += BitSum(_enCost, w, l) + BitSum(_twCost, w, tw);
+                N.BhashNodes += _bnCost.CostOf(w, nr);
+                N.EhashNodes += _enCost.CostOf(w, l) + _twCost.CostOf(w, tw);
             }
         }
 
         private static int WordSum(ReadOnlySpan<int> sums, int w, ulong full) =>
             full == EvenMask ? sums[w << 1] : full == OddMask ? sums[(w << 1) | 1] : sums[w << 1] + sums[(w << 1) | 1];
 
-        private static int BitSum(ReadOnlySpan<int> cost, int w, ulong bits)
-        {
-            int s = 0;
-            while (bits != 0)
-            {
-                s += cost[(w << 6) | BitOperations.TrailingZeroCount(bits)];
-                bits &= bits - 1;
-            }
-            return s;
-        }
 
         /// <summary>One candidate exactly as <see cref="ConnectScan"/> evaluates it; true when chosen.</summary>
         private bool Evaluate(int port)
@@ -458,7 +449,7 @@ public static class FastConnectScan
                 if (tb is not null)
                 {
                     N.TupleChecks++;
-                    var pre = _ehash.Find(Req.Netns, tuple, out int en);
+                    var pre = _ehash.Find(Req.Netns, tuple, _dest, out int en);
                     N.EhashNodes += en;
                     if (pre is not null && !pre.TimeWait)
                     {
@@ -487,7 +478,7 @@ public static class FastConnectScan
         private bool LockedCheck(FourTuple tuple)
         {
             N.EhashLocks++;
-            var e = _ehash.Find(Req.Netns, tuple, out int en);
+            var e = _ehash.Find(Req.Netns, tuple, _dest, out int en);
             N.EhashNodes += en;
             if (e is null) { Created = false; return true; }
             if (e.TimeWait)

@@ -77,8 +77,20 @@ public sealed class KernelPortOffset : IPortOffsetSource
     /// <inheritdoc />
     public ulong PortOffset(Destination destination, long nowMs)
     {
+        uint seed = TimeSeedAt(nowMs);
+        // A value depends only on (destination, time seed), which changes every 10 s: remember the latest values in a
+        // small direct-mapped cache (simulations connect to the same destinations millions of times per seed).
+        uint slot = (destination.Source.Be32 * 0x9E3779B1u ^ destination.Address.Be32 * 0x85EBCA77u ^ (uint)destination.Port * 0xC2B2AE3Du) >> (32 - CacheBits);
+        ref var c = ref _cache[slot];
+        if (c.Valid && c.Seed == seed && c.Destination == destination) return c.Offset;
         Hashing.PortOffset.TryComputeIpv4(_algorithm, destination.Source.Be32, destination.Address.Be32, (ushort)destination.Port,
-            _secret, TimeSeedAt(nowMs), out ulong offset, out _);
+            _secret, seed, out ulong offset, out _);
+        c = new CacheEntry(true, destination, seed, offset);
         return offset;
     }
+
+    private const int CacheBits = 8;
+    private readonly CacheEntry[] _cache = new CacheEntry[1 << CacheBits];
+
+    private readonly record struct CacheEntry(bool Valid, Destination Destination, uint Seed, ulong Offset);
 }

@@ -51,9 +51,9 @@ public static class WorkloadSimulation
             LocalPortRange = spec.PerSocketRange, Timestamps = spec.Timestamps, BindAddressNoPort = sources.Length > 0,
         };
 
-        var closes = new PriorityQueue<(int Socket, int Dest), double>();
-        var twExpiry = new PriorityQueue<int, long>();
-        var twDest = new Dictionary<int, int>();
+        var closes = new CloseQueue();
+        var twExpiry = new Queue<(int Socket, long Due)>(); // due times never decrease: first in, first due
+        var twDest = new Dictionary<int, (int Dest, long Due)>(); // socket id → destination and end of its TIME_WAIT
         var inUse = new int[k];
         int live = 0, sourceNext = 0;
         long attempts = 0, opened = 0, released = 0, expired = 0, recycled = 0, failures = 0, totalCandidates = 0;
@@ -79,7 +79,7 @@ public static class WorkloadSimulation
 
         while (true)
         {
-            double tClose = closes.TryPeek(out _, out double tc) ? tc : double.PositiveInfinity;
+            double tClose = closes.PeekTime;
             double tNext = Math.Min(nextArrival, tClose);
             while (stepEnd <= spec.DurationMs && tNext >= stepEnd && stepStart < spec.DurationMs)
             {
@@ -102,12 +102,13 @@ public static class WorkloadSimulation
                 if (spec.Close == CloseSide.Client)
                 {
                     host.Close(sock, now, CloseKind.TimeWait);
-                    twExpiry.Enqueue(sock, now + KernelHost.TimeWaitLengthMs);
-                    twDest[sock] = dest;
+                    twExpiry.Enqueue((sock, now + KernelHost.TimeWaitLengthMs));
+                    twDest[sock] = (dest, now + KernelHost.TimeWaitLengthMs);
                 }
                 else
                 {
                     host.Close(sock, now, CloseKind.NoTimeWait);
+                    host.Release(sock);
                     released++;
                     inUse[dest]--;
                 }
@@ -146,12 +147,13 @@ public static class WorkloadSimulation
                 live++;
                 inUse[di]++;
                 if (di == 0 && fill.Count < FillSequenceCap) fill.Add(port);
-                if (res.Scan.ReusedTimeWait is { } tw && twDest.Remove(tw.SocketId, out int twd))
+                if (res.Scan.ReusedTimeWait is { } tw && twDest.Remove(tw.SocketId, out var twd))
                 {
                     recycled++;
-                    inUse[twd]--;
+                    inUse[twd.Dest]--;
+                    host.Release(tw.SocketId);
                 }
-                closes.Enqueue((socket, di), tNext + spec.Lifetime.SampleMs(random));
+                closes.Enqueue(socket, di, tNext + spec.Lifetime.SampleMs(random));
             }
             else
             {
@@ -160,6 +162,7 @@ public static class WorkloadSimulation
                 b.Failures++;
                 firstFailure ??= now;
                 host.Close(socket, now);
+                host.Release(socket);
             }
 
             if (spec.CandidateBudget > 0 && totalCandidates >= spec.CandidateBudget)
@@ -201,13 +204,18 @@ public static class WorkloadSimulation
 
         void ExpireTimeWait(long now)
         {
-            while (twExpiry.TryPeek(out int sock, out long due) && due <= now)
+            if (!twExpiry.TryPeek(out var first) || first.Due > now) return;
+            host.AdvanceTo(now); // the host's TIME_WAIT timers end at the same instants: then the socket can be released
+            while (twExpiry.TryPeek(out var item) && item.Due <= now)
             {
-                twExpiry.Dequeue();
-                if (twDest.Remove(sock, out int d))
+                var (sock, due) = twExpiry.Dequeue();
+                // A stale item: that TIME_WAIT was reused by a connect, and the id may belong to a later socket by now.
+                if (twDest.TryGetValue(sock, out var d) && d.Due == due)
                 {
+                    twDest.Remove(sock);
                     expired++;
-                    inUse[d]--;
+                    inUse[d.Dest]--;
+                    host.Release(sock);
                 }
             }
         }

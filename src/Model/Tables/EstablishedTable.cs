@@ -61,6 +61,25 @@ public sealed class EstablishedTable
         return match;
     }
 
+    /// <summary>
+    /// <see cref="Find(int, FourTuple, out int)"/> for a 4-tuple of <paramref name="destination"/> (the tables of the
+    /// tuple's netns and destination, already looked up; null when that destination has no entry): a match's chain
+    /// position is the cost kept in the destination's port index, so only a miss walks its chain.
+    /// </summary>
+    internal EstablishedEntry? Find(int netns, FourTuple tuple, DestinationTables? destination, out int nodesWalked)
+    {
+        int port = tuple.LocalPort;
+        var match = destination?.EntryAt(port);
+        if (match is not null)
+        {
+            nodesWalked = match.TimeWait ? destination!.TimeWait.Ports.Cost[port] : destination!.Live.Cost[port];
+            return match;
+        }
+        nodesWalked = 0;
+        for (var e = _heads[_bucketOf(netns, tuple)]; e is not null; e = e.ChainNext) nodesWalked++;
+        return null;
+    }
+
     /// <summary>Finds the entry for a 4-tuple without counting.</summary>
     public EstablishedEntry? Find(int netns, FourTuple tuple) =>
         _destinations.TryGetValue(DestinationKey.Of(netns, tuple), out var d) ? d.EntryAt(tuple.LocalPort) : null;

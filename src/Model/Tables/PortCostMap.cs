@@ -16,6 +16,7 @@ public sealed class PortCostMap
     public const int Words = 1024;
 
     private readonly ulong[] _bits = new ulong[Words];
+    private readonly ulong[] _extra = CreateAllSet(); // ports whose cost is not 1 (all at first: cost 0)
     private readonly int[] _cost = new int[65536];
     private readonly int[] _wordCost = new int[Words * 2];
     private readonly int[] _blockCount = new int[Blocks * 2];
@@ -35,6 +36,25 @@ public sealed class PortCostMap
 
     /// <summary>The member bitmap (bit <c>p &amp; 63</c> of word <c>p &gt;&gt; 6</c>).</summary>
     public ReadOnlySpan<ulong> Bits => _bits;
+
+    /// <summary>
+    /// Ports whose cost is not 1 (members or not). Costs of members are chain positions, nearly always 1, so the cost of
+    /// a set of members is its size plus <c>cost − 1</c> over the few of them in this bitmap (<see cref="CostOf"/>).
+    /// </summary>
+    public ReadOnlySpan<ulong> Extra => _extra;
+
+    /// <summary>Cost summed over the members <paramref name="members"/> of word <paramref name="w"/> (all must be members).</summary>
+    public int CostOf(int w, ulong members)
+    {
+        int s = System.Numerics.BitOperations.PopCount(members);
+        ulong x = members & _extra[w];
+        while (x != 0)
+        {
+            s += _cost[(w << 6) | System.Numerics.BitOperations.TrailingZeroCount(x)] - 1;
+            x &= x - 1;
+        }
+        return s;
+    }
 
     /// <summary>Cost per port (0 for non-members).</summary>
     public ReadOnlySpan<int> Cost => _cost;
@@ -65,7 +85,17 @@ public sealed class PortCostMap
         int d = cost - _cost[port];
         if (d == 0) return;
         _cost[port] = cost;
+        ulong bit = 1UL << (port & 63);
+        if (cost != 1) _extra[port >> 6] |= bit;
+        else _extra[port >> 6] &= ~bit;
         _wordCost[((port >> 6) << 1) | (port & 1)] += d;
         _blockCost[((port >> BlockShift) << 1) | (port & 1)] += d;
+    }
+
+    private static ulong[] CreateAllSet()
+    {
+        var a = new ulong[Words];
+        Array.Fill(a, ~0UL);
+        return a;
     }
 }
