@@ -39,6 +39,8 @@ public sealed class PortBitmap : IEquatable<PortBitmap>
     /// <summary>The raw 64-bit words (bit <c>p &amp; 63</c> of word <c>p &gt;&gt; 6</c> is port p).</summary>
     public ReadOnlySpan<ulong> AsSpan() => _bits;
 
+    internal ulong[] BitsArray => _bits;
+
     /// <summary>Builds a set from ports (values outside 0..65535 are rejected).</summary>
     /// <exception cref="ArgumentOutOfRangeException">A port is outside 0..65535.</exception>
     public static PortBitmap From(IEnumerable<int> ports)

@@ -58,6 +58,7 @@ public static class FastConnectScan
         o.Counters = w.N;
         o.ReusedTimeWait = o.Port is null ? null : w.ReusedTw;
         o.CreatedBucket = o.Port is not null && w.Created;
+        o.Destination = dest;
         return o;
     }
 
@@ -130,10 +131,10 @@ public static class FastConnectScan
         public readonly ScanInputs Req;
         private readonly BindTable _bind;
         private readonly EstablishedTable _ehash;
-        private readonly ReadOnlySpan<ulong> _r, _b, _t, _l, _w, _wNoTs, _wFw2;
-        private readonly ReadOnlySpan<int> _bnWord, _enWord, _twWord;
+        private readonly ulong[] _r, _b, _t, _l, _w, _wNoTs, _wFw2;
+        private readonly int[] _bnWord, _enWord, _twWord;
         private readonly PortCostMap _bnCost, _enCost, _twCost;
-        private readonly ReadOnlySpan<int> _tBlockCount, _tBlockCost, _bBlockCount, _lBlockCount, _lBlockCost, _wBlockCount, _wBlockCost;
+        private readonly int[] _tBlockCount, _tBlockCost, _bBlockCount, _lBlockCount, _lBlockCost, _wBlockCount, _wBlockCost;
         private readonly PortBitmap _reserved;
         private readonly DestinationTables? _dest;
         private readonly bool _rcu, _resched, _twNever, _fw2Never;
@@ -147,28 +148,28 @@ public static class FastConnectScan
             Req = req;
             _bind = bind;
             _ehash = ehash;
-            _r = reserved.AsSpan();
+            _r = reserved.BitsArray;
             _reserved = reserved;
-            _tBlockCount = bix.Present.BlockCount;
-            _tBlockCost = bix.Present.BlockCost;
-            _bBlockCount = bix.BindOwnedBlockCount;
-            _lBlockCount = live.BlockCount;
-            _lBlockCost = live.BlockCost;
-            _b = bix.BindOwned;
-            _t = bix.Present.Bits;
+            _tBlockCount = bix.Present.BlockCountArray;
+            _tBlockCost = bix.Present.BlockCostArray;
+            _bBlockCount = bix.BindOwnedBlockCountArray;
+            _lBlockCount = live.BlockCountArray;
+            _lBlockCost = live.BlockCostArray;
+            _b = bix.BindOwnedArray;
+            _t = bix.Present.BitsArray;
             _bnCost = bix.Present;
-            _bnWord = bix.Present.WordCost;
-            _l = live.Bits;
+            _bnWord = bix.Present.WordCostArray;
+            _l = live.BitsArray;
             _enCost = live;
-            _enWord = live.WordCost;
+            _enWord = live.WordCostArray;
             _dest = dest;
-            _w = timeWait.Ports.Bits;
-            _wNoTs = timeWait.NoTimestamps;
-            _wFw2 = timeWait.FinWait2;
+            _w = timeWait.Ports.BitsArray;
+            _wNoTs = timeWait.NoTimestampsArray;
+            _wFw2 = timeWait.FinWait2Array;
             _twCost = timeWait.Ports;
-            _twWord = timeWait.Ports.WordCost;
-            _wBlockCount = timeWait.Ports.BlockCount;
-            _wBlockCost = timeWait.Ports.BlockCost;
+            _twWord = timeWait.Ports.WordCostArray;
+            _wBlockCount = timeWait.Ports.BlockCountArray;
+            _wBlockCost = timeWait.Ports.BlockCostArray;
             // tcp_twsk_unique() with twp != NULL: no TIME_WAIT 4-tuple of this scan can be reused when tcp_tw_reuse is 0,
             // or 2 and neither end is loopback (the ends are the destination's, the same for every candidate).
             int reuse = req.Config.TcpTwReuse;
@@ -236,14 +237,14 @@ public static class FastConnectScan
         /// </summary>
         private int SkipWholeWords(int w0, int w1, ulong full)
         {
-            ref ulong r0 = ref MemoryMarshal.GetReference(_r);
-            ref ulong b0 = ref MemoryMarshal.GetReference(_b);
-            ref ulong t0 = ref MemoryMarshal.GetReference(_t);
-            ref ulong l0 = ref MemoryMarshal.GetReference(_l);
-            ref ulong tw0 = ref MemoryMarshal.GetReference(_w);
-            ref int bw0 = ref MemoryMarshal.GetReference(_bnWord);
-            ref int ew0 = ref MemoryMarshal.GetReference(_enWord);
-            ref int ww0 = ref MemoryMarshal.GetReference(_twWord);
+            ref ulong r0 = ref MemoryMarshal.GetArrayDataReference(_r);
+            ref ulong b0 = ref MemoryMarshal.GetArrayDataReference(_b);
+            ref ulong t0 = ref MemoryMarshal.GetArrayDataReference(_t);
+            ref ulong l0 = ref MemoryMarshal.GetArrayDataReference(_l);
+            ref ulong tw0 = ref MemoryMarshal.GetArrayDataReference(_w);
+            ref int bw0 = ref MemoryMarshal.GetArrayDataReference(_bnWord);
+            ref int ew0 = ref MemoryMarshal.GetArrayDataReference(_enWord);
+            ref int ww0 = ref MemoryMarshal.GetArrayDataReference(_twWord);
             // full: even ports (parity 0), odd ports (parity 1) or all (both word sums).
             int q = full == EvenMask ? 0 : full == OddMask ? 1 : -1;
             long reserved = 0, bound = 0, live = 0, tw = 0, bnodes = 0, enodes = 0, twNodes = 0, twBnodes = 0;
@@ -351,7 +352,7 @@ public static class FastConnectScan
             }
             return false;
 
-            static int Sum(ReadOnlySpan<int> s, int k, int q) => q >= 0 ? s[(k << 1) | q] : s[k << 1] + s[(k << 1) | 1];
+            static int Sum(int[] s, int k, int q) => q >= 0 ? s[(k << 1) | q] : s[k << 1] + s[(k << 1) | 1];
         }
 
         /// <summary>
@@ -421,7 +422,7 @@ public static class FastConnectScan
             }
         }
 
-        private static int WordSum(ReadOnlySpan<int> sums, int w, ulong full) =>
+        private static int WordSum(int[] sums, int w, ulong full) =>
             full == EvenMask ? sums[w << 1] : full == OddMask ? sums[(w << 1) | 1] : sums[w << 1] + sums[(w << 1) | 1];
 
 

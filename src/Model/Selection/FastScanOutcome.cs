@@ -39,6 +39,8 @@ public struct FastScanOutcome
     public ScanCounters Counters;
     /// <summary>True when the chosen port had no bucket.</summary>
     public bool CreatedBucket;
+    /// <summary>The destination's part of the ehash the scan looked at (null when the destination had no entry), so that the commit need not look it up again.</summary>
+    internal DestinationTables? Destination;
 
     /// <summary>The equivalent <see cref="ConnectResult"/> (empty candidate list).</summary>
     public readonly ConnectResult ToResult() => new()

@@ -103,17 +103,31 @@ public sealed class KernelHost
     /// Only a socket that holds nothing can be released: closed (and out of TIME_WAIT), or never bound.
     /// </summary>
     /// <param name="socket">Socket id; it must not be used again until <see cref="Socket"/> returns it.</param>
-    /// <exception cref="InvalidOperationException">The socket is bound, connected, listening, or still in TIME_WAIT.</exception>
+    /// <exception cref="InvalidOperationException">The socket is bound, connected, listening, still in TIME_WAIT, or already released.</exception>
     public void Release(int socket)
     {
+        if (TryRelease(socket)) return;
         var sk = _sockets[socket];
-        if (sk.State is not (SocketState.Closed or SocketState.Unbound) || sk.Owner is not null)
-            throw new InvalidOperationException(sk.Owner is { TimeWait: true }
-                ? $"socket {socket} is in TIME_WAIT until {sk.Entry?.ExpiresAtMs} ms: release it after that"
-                : $"socket {socket} is {sk.State}: close it before releasing it");
+        throw new InvalidOperationException(
+            sk.Released ? $"socket {socket} is already released" :
+            sk.Owner is { TimeWait: true } ? $"socket {socket} is in TIME_WAIT until {sk.Entry?.ExpiresAtMs} ms: release it after that" :
+            $"socket {socket} is {sk.State}: close it before releasing it");
+    }
+
+    /// <summary>
+    /// <see cref="Release"/> when the socket holds nothing (closed and out of TIME_WAIT, or never bound): true when it
+    /// was released, false when it still holds a port or a TIME_WAIT entry, or was released already.
+    /// </summary>
+    /// <param name="socket">Socket id.</param>
+    public bool TryRelease(int socket)
+    {
+        var sk = _sockets[socket];
+        if (sk.Released || sk.State is not (SocketState.Closed or SocketState.Unbound) || sk.Owner is not null) return false;
         sk.Reset(sk.Netns, sk.Options);
         sk.State = SocketState.Closed;
+        sk.Released = true;
         _freeSockets.Push(socket);
+        return true;
     }
 
     /// <summary>A socket by id.</summary>
@@ -191,7 +205,7 @@ public sealed class KernelHost
         var o = FastConnectScan.ScanFrom(inputs, Bind, Established, Perturb, _draws);
         if (o.Port is int port)
         {
-            Commit(sk, mix, dst, port, o.ReusedTimeWait);
+            Commit(sk, mix, dst, port, o.ReusedTimeWait, o.Destination);
             return new ConnectOutcome(o, PortError.None);
         }
         return new ConnectOutcome(o, PortError.EADDRNOTAVAIL);
@@ -227,7 +241,7 @@ public sealed class KernelHost
     }
 
     /// <summary>The state changes of a successful autobind connect: bucket (−1/−1 when new), tb2, owner, TIME_WAIT recycling, ehash.</summary>
-    private void Commit(ModelSocket sk, uint mix, Destination dst, int port, EstablishedEntry? reusedTimeWait)
+    private void Commit(ModelSocket sk, uint mix, Destination dst, int port, EstablishedEntry? reusedTimeWait, DestinationTables? known = null)
     {
         sk.LocalAddress = dst.Source;
         sk.LocalPort = port;
@@ -239,7 +253,7 @@ public sealed class KernelHost
         tb.Tb2.TryAdd((dst.Source, sk.Options.BoundDevice), (-1, -1));
         AddOwner(sk, tb, connectBound: true);
         if (reusedTimeWait is { } tw) RecycleTimeWait(tw);
-        InsertEstablished(sk);
+        InsertEstablished(sk, known);
     }
 
     private ConnectResult ConnectBoundSocket(ModelSocket sk, NamespaceConfig config, Destination dst, bool record)
@@ -444,10 +458,10 @@ public sealed class KernelHost
         sk.Owner = owner;
     }
 
-    private void InsertEstablished(ModelSocket sk)
+    private void InsertEstablished(ModelSocket sk, DestinationTables? known = null)
     {
         var e = Established.Rent(sk.Tuple, sk.Id);
-        Established.Insert(sk.Netns, e);
+        Established.Insert(sk.Netns, e, known);
         sk.Entry = e;
     }
 

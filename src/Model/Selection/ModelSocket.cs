@@ -21,6 +21,7 @@ public sealed class ModelSocket
         ConnectBound = false;
         Owner = null;
         Entry = null;
+        Released = false;
     }
 
     /// <summary>Socket id.</summary>
@@ -44,6 +45,8 @@ public sealed class ModelSocket
     internal BindOwner? Owner { get; set; }
     /// <summary>The ehash entry of a connected socket (live, or TIME_WAIT after close), null otherwise.</summary>
     internal EstablishedEntry? Entry { get; set; }
+    /// <summary>True between <see cref="KernelHost.Release"/> and the <see cref="KernelHost.Socket"/> call that reuses the id.</summary>
+    internal bool Released { get; set; }
 
     /// <summary>The 4-tuple (meaningful once connected).</summary>
     public FourTuple Tuple => new(LocalAddress, LocalPort, RemoteAddress, RemotePort);

@@ -1,10 +1,11 @@
 namespace PortSelection.Model.Simulation;
 
 /// <summary>
-/// The pending closes of a workload simulation: a binary min-heap of (time, socket, destination) kept in one struct
-/// array (no allocation once grown), ordered by time and, for equal times, by insertion order — so that a run is
-/// deterministic whatever the ties. Removal sifts the hole to a leaf along the smaller children and the last item up
-/// from there (fewer comparisons than a plain sift-down: the last item usually belongs near the bottom).
+/// The pending closes of a workload simulation: a 4-ary min-heap of (time, socket, destination) kept in one struct
+/// array (no allocation once grown; half the depth of a binary heap, so fewer cache misses with hundreds of thousands
+/// of open connections), ordered by time and, for equal times, by insertion order — so that a run is deterministic
+/// whatever the ties. Removal sifts the hole to a leaf along the smallest children and the last item up from there
+/// (fewer comparisons than a plain sift-down: the last item usually belongs near the bottom).
 /// </summary>
 internal sealed class CloseQueue
 {
@@ -37,9 +38,12 @@ internal sealed class CloseQueue
             int hole = 0;
             while (true)
             {
-                int child = 2 * hole + 1;
-                if (child >= n) break;
-                if (child + 1 < n && Less(items[child + 1], items[child])) child++;
+                int first = 4 * hole + 1;
+                if (first >= n) break;
+                int child = first;
+                int end = Math.Min(first + 4, n);
+                for (int c = first + 1; c < end; c++)
+                    if (Less(items[c], items[child])) child = c;
                 items[hole] = items[child];
                 hole = child;
             }
@@ -53,7 +57,7 @@ internal sealed class CloseQueue
         var items = _items;
         while (hole > 0)
         {
-            int parent = (hole - 1) >> 1;
+            int parent = (hole - 1) >> 2;
             if (!Less(item, items[parent])) break;
             items[hole] = items[parent];
             hole = parent;

@@ -85,19 +85,25 @@ public sealed class BindTable
         _ports[netns]![port] = null;
         _count--;
         ref var head = ref _heads[ChainIndex(netHashMix, port)];
-        if (ReferenceEquals(head, tb)) head = tb.ChainNext;
+        var next = tb.ChainNext;
+        if (ReferenceEquals(head, tb)) head = next;
         else
         {
             var prev = head!;
             while (!ReferenceEquals(prev.ChainNext, tb)) prev = prev.ChainNext!;
-            prev.ChainNext = tb.ChainNext;
+            prev.ChainNext = next;
         }
         tb.ChainNext = null;
         tb.Table = null;
         var ix = IndexFor(netns);
         ix.Present.Set(port, false);
         ix.SetBindOwned(port, false);
-        if (head is not null) Renumber(head);
+        // The buckets before the destroyed one keep their positions; those after it move up by one.
+        for (var b = next; b is not null; b = b.ChainNext)
+        {
+            var present = IndexFor(b.Netns).Present;
+            present.SetCost(b.Port, present.Cost[b.Port] - 1);
+        }
         _free.Push(tb);
     }
 

@@ -86,7 +86,7 @@ public sealed class EstablishedTable
 
     /// <summary>
     /// A fresh entry for <paramref name="tuple"/> owned by socket <paramref name="socketId"/>, recycled from a removed
-    /// one when possible; not yet in the table (<see cref="Insert"/>).
+    /// one when possible; not yet in the table (<see cref="Insert(int, EstablishedEntry)"/>).
     /// </summary>
     public EstablishedEntry Rent(FourTuple tuple, int socketId) =>
         _free.TryPop(out var e) ? e.Reset(tuple, socketId) : new EstablishedEntry(tuple, socketId);
@@ -101,9 +101,16 @@ public sealed class EstablishedTable
 
     /// <summary>Inserts an entry at the head of its chain.</summary>
     /// <exception cref="InvalidOperationException">The 4-tuple is already present (callers check uniqueness first).</exception>
-    public void Insert(int netns, EstablishedEntry entry)
+    public void Insert(int netns, EstablishedEntry entry) => Insert(netns, entry, null);
+
+    /// <summary>
+    /// <see cref="Insert(int, EstablishedEntry)"/> with the destination tables a scan already looked up (used when they
+    /// are those of the entry's destination; null or others: looked up).
+    /// </summary>
+    internal void Insert(int netns, EstablishedEntry entry, DestinationTables? known)
     {
-        var dest = DestinationFor(DestinationKey.Of(netns, entry.Tuple));
+        var key = DestinationKey.Of(netns, entry.Tuple);
+        var dest = known is not null && known.Key == key ? known : DestinationFor(key);
         if (entry.Table is not null || !dest.TryAdd(entry))
             throw new InvalidOperationException($"4-tuple {entry.Tuple} already in ehash");
         _count++;
@@ -144,12 +151,13 @@ public sealed class EstablishedTable
         dest.Clear(port);
         _count--;
         ref var head = ref _heads[entry.Bucket];
-        if (ReferenceEquals(head, entry)) head = entry.ChainNext;
+        var next = entry.ChainNext;
+        if (ReferenceEquals(head, entry)) head = next;
         else
         {
             var prev = head!;
             while (!ReferenceEquals(prev.ChainNext, entry)) prev = prev.ChainNext!;
-            prev.ChainNext = entry.ChainNext;
+            prev.ChainNext = next;
         }
         entry.ChainNext = null;
         entry.Table = null;
@@ -160,7 +168,13 @@ public sealed class EstablishedTable
             dest.TimeWaitForUpdate().Remove(port);
         }
         else dest.Live.Set(port, false);
-        if (head is not null) Renumber(head);
+        // The entries before the removed one keep their positions; those after it move up by one.
+        for (var e = next; e is not null; e = e.ChainNext)
+        {
+            var map = e.TimeWait ? e.Destination!.TimeWaitForUpdate().Ports : e.Destination!.Live;
+            int lp = e.Tuple.LocalPort;
+            map.SetCost(lp, map.Cost[lp] - 1);
+        }
     }
 
     /// <summary>The per-destination tables of <paramref name="key"/>, or null when it never had an entry.</summary>

@@ -16,6 +16,9 @@ public sealed class NetnsBindIndex
     /// <summary>Ports whose bucket is BindOwned.</summary>
     public ReadOnlySpan<ulong> BindOwned => _bindOwned;
 
+    internal ulong[] BindOwnedArray => _bindOwned;
+    internal int[] BindOwnedBlockCountArray => _bindOwnedBlockCount;
+
     /// <summary>Marks <paramref name="port"/> BindOwned or not.</summary>
     public void SetBindOwned(int port, bool on)
     {

@@ -62,6 +62,11 @@ public sealed class PortCostMap
     /// <summary>Cost summed over word <c>w</c> and parity <c>q</c> at index <c>2w + q</c>.</summary>
     public ReadOnlySpan<int> WordCost => _wordCost;
 
+    internal ulong[] BitsArray => _bits;
+    internal int[] WordCostArray => _wordCost;
+    internal int[] BlockCountArray => _blockCount;
+    internal int[] BlockCostArray => _blockCost;
+
     /// <summary>Number of members.</summary>
     public int Count { get; private set; }
 

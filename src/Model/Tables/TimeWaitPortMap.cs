@@ -21,6 +21,9 @@ public sealed class TimeWaitPortMap
     /// <summary>TIME_WAIT ports whose peer sent no timestamps (<c>tw_ts_recent_stamp == 0</c>).</summary>
     public ReadOnlySpan<ulong> NoTimestamps => _noTimestamps;
 
+    internal ulong[] NoTimestampsArray => _noTimestamps;
+    internal ulong[] FinWait2Array => _finWait2;
+
     /// <summary>TIME_WAIT ports in the FIN_WAIT2 substate.</summary>
     public ReadOnlySpan<ulong> FinWait2 => _finWait2;
 

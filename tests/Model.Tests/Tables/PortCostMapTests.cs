@@ -1,0 +1,56 @@
+using FsCheck;
+using FsCheck.Fluent;
+using PortSelection.Model.Tables;
+
+namespace PortSelection.Model.Tests.Tables;
+
+/// <summary>
+/// <see cref="PortCostMap"/>: after random insertions, removals and cost changes, the member bitmap, the per-word and
+/// per-block sums and <see cref="PortCostMap.CostOf"/> (popcount plus the few costs other than 1) agree with a plain map.
+/// </summary>
+public class PortCostMapTests
+{
+    [Fact]
+    public void Sums_and_cost_of_word_subsets_match_a_plain_dictionary() =>
+        Prop.ForAll(Arb.From(
+            from ops in Gen.ArrayOf(
+                from kind in Gen.Choose(0, 2)
+                from port in Gen.Choose(1000, 1300) // a few words, many collisions
+                from cost in Gen.Frequency((6, Gen.Constant(1)), (2, Gen.Choose(2, 5)), (1, Gen.Constant(0)))
+                select (kind, port, cost), 300)
+            from masks in Gen.ArrayOf(ArbMap.Default.GeneratorFor<ulong>(), 8)
+            select (ops, masks)), t =>
+        {
+            var map = new PortCostMap();
+            var plain = new Dictionary<int, int>();
+            foreach (var (kind, port, cost) in t.ops)
+            {
+                if (kind == 0) { map.Set(port, true); plain.TryAdd(port, 0); map.SetCost(port, cost); plain[port] = cost; }
+                else if (kind == 1) { map.Set(port, false); plain.Remove(port); }
+                else if (plain.ContainsKey(port)) { map.SetCost(port, cost); plain[port] = cost; }
+            }
+            Assert.Equal(plain.Count, map.Count);
+            for (int w = 1000 >> 6; w <= 1300 >> 6; w++)
+            {
+                ulong members = 0;
+                for (int b = 0; b < 64; b++) if (plain.ContainsKey((w << 6) | b)) members |= 1UL << b;
+                Assert.Equal(members, map.Bits[w]);
+                for (int q = 0; q < 2; q++)
+                    Assert.Equal(plain.Where(kv => kv.Key >> 6 == w && (kv.Key & 1) == q).Sum(kv => kv.Value), map.WordCost[(w << 1) | q]);
+                foreach (var mask in t.masks)
+                {
+                    ulong subset = members & mask;
+                    int expected = 0;
+                    for (int b = 0; b < 64; b++) if ((subset >> b & 1) != 0) expected += plain[(w << 6) | b];
+                    Assert.Equal(expected, map.CostOf(w, subset));
+                }
+            }
+            for (int k = 1000 >> 9; k <= 1300 >> 9; k++)
+                for (int q = 0; q < 2; q++)
+                {
+                    var inBlock = plain.Where(kv => kv.Key >> 9 == k && (kv.Key & 1) == q).ToList();
+                    Assert.Equal(inBlock.Count, map.BlockCount[(k << 1) | q]);
+                    Assert.Equal(inBlock.Sum(kv => kv.Value), map.BlockCost[(k << 1) | q]);
+                }
+        }).Check(Config.QuickThrowOnFailure.WithMaxTest(300));
+}
