@@ -23,6 +23,7 @@
 #define PORTSEL_EV_HASH_CONNECT_ENTER 9 /* kprobe inet_hash_connect / fentry __inet_hash_connect */
 #define PORTSEL_EV_HASH_CONNECT_EXIT 10 /* kretprobe / fexit; ret, duration_ns */
 #define PORTSEL_EV_CONNECT_RECORD 11    /* compact mode: one struct portsel_connect per connect() */
+#define PORTSEL_EV_CGROUP_RECORD 12     /* cgroup backend: one struct portsel_connect per scan (no syscall times) */
 
 struct portsel_event {
 	u64 ts_ns;       /*  0: bpf_ktime_get_ns() = CLOCK_MONOTONIC */
@@ -66,6 +67,12 @@ _Static_assert(__builtin_offsetof(struct portsel_event, aux) == 60, "aux");
  * socket field the per-event records would have carried. Offsets 32..55 coincide with
  * struct portsel_event (kind, ret, addresses, ports, family), so user space can tell the two
  * apart by `kind` at offset 32. Mirrored by src/Validator/Probe/ProbeConnectRecord.cs.
+ *
+ * The cgroup backend (connect_cgroup.bpf.c) submits the same struct with kind
+ * PORTSEL_EV_CGROUP_RECORD: no syscall times (enter_ns = exit_ns = 0, ret = 0: the errno of a failed
+ * connect is not visible to it), scan_start_ns = CLOSE -> SYN_SENT (sockops STATE_CB),
+ * scan_end_ns = TCP_CONNECT_CB (outcome CHOSEN) or SYN_SENT -> CLOSE (outcome FAILED),
+ * sk = socket cookie, cpu_enter/cpu_exit = CPU at scan start / end.
  */
 #define PORTSEL_SCAN_NONE 0   /* no SYN_SENT seen (e.g. connect failed earlier) */
 #define PORTSEL_SCAN_CHOSEN 1 /* first SYN queued: sport is the chosen port */

@@ -86,5 +86,9 @@ public enum ProbeEventKind : uint
     /// <summary>Compact mode: a <see cref="ProbeConnectRecord"/> (one per connect); never kept as an event, the
     /// session expands it with <see cref="ProbeConnectRecord.ToEvents"/>.</summary>
     ConnectRecord = 11,
+    /// <summary>Cgroup backend: a <see cref="ProbeConnectRecord"/> per port scan (no syscall times); never kept as an
+    /// event, the session expands it with <see cref="ProbeConnectRecord.ToEvents"/> into ScanStart and PortChosen or
+    /// ScanFailed.</summary>
+    CgroupRecord = 12,
 }
 

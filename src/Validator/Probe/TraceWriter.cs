@@ -137,6 +137,7 @@ public sealed class TraceWriter(Stream stream) : IDisposable
         ProbeEventKind.HashConnectEnter => "hash_connect_enter",
         ProbeEventKind.HashConnectExit => "hash_connect_exit",
         ProbeEventKind.ConnectRecord => "connect_record",
+        ProbeEventKind.CgroupRecord => "cgroup_record",
         _ => $"kind_{(uint)k}",
     };
 

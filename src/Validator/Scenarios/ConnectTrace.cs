@@ -4,7 +4,8 @@ namespace PortSelection.Validator.Scenarios;
 
 /// <summary>
 /// The probe's view of one connect() of one thread: the events between its sys_enter and
-/// sys_exit (tracepoint backend) or around <c>inet_hash_connect</c> (kprobe/fentry backends).
+/// sys_exit (tracepoint backend), around <c>inet_hash_connect</c> (kprobe/fentry backends), or from
+/// SYN_SENT to the chosen port or the failed scan (cgroup backend: no syscall events).
 /// </summary>
 public sealed record ConnectTrace
 {
@@ -34,7 +35,8 @@ public sealed record ConnectTrace
 
     /// <summary>
     /// Time bracketing the port scan, in ns: SYN_SENT → (SYN queued | CLOSE) on the tracepoint
-    /// backend (includes ≈ 3–5 µs of fixed work on success), or the time inside
+    /// backend (includes ≈ 3–5 µs of fixed work on success), SYN_SENT → (tcp_connect() entered | CLOSE)
+    /// on the cgroup backend (less fixed work: no SYN built or sent), or the time inside
     /// inet_hash_connect on the function-level backends. Null when incomplete.
     /// </summary>
     public long? ScanNs =>
@@ -49,14 +51,19 @@ public sealed record ConnectTrace
 
     /// <summary>
     /// Groups one thread's events (any order) into connects: a new connect starts at each
-    /// ConnectEnter, or at HashConnectEnter when the backend has no syscall events.
+    /// ConnectEnter, or at HashConnectEnter when the backend has no syscall events. When the thread has
+    /// neither (cgroup backend), a connect starts at each ScanStart and ends at its PortChosen or
+    /// ScanFailed (an end without a start, whose scan start was not kept, is a connect of its own).
     /// </summary>
     public static List<ConnectTrace> Assemble(IEnumerable<ProbeEvent> events, uint tid)
     {
+        var mine = events.Where(e => e.Tid == tid).OrderBy(e => e.TimestampNs).ToList();
+        if (!mine.Any(e => e.Kind is ProbeEventKind.ConnectEnter or ProbeEventKind.HashConnectEnter))
+            return AssembleScans(mine);
         var list = new List<ConnectTrace>();
         ConnectTrace? cur = null;
         var sawSyscalls = false;
-        foreach (var e in events.Where(e => e.Tid == tid).OrderBy(e => e.TimestampNs))
+        foreach (var e in mine)
         {
             switch (e.Kind)
             {
@@ -86,6 +93,31 @@ public sealed record ConnectTrace
                     break;
                 case ProbeEventKind.ConnectExit when cur is not null:
                     cur = cur with { Exit = e };
+                    list.Add(cur);
+                    cur = null;
+                    break;
+            }
+        }
+        if (cur is not null) list.Add(cur);
+        return list;
+    }
+
+    /// <summary>Connects of a thread whose events have no syscall or function entries (cgroup backend).</summary>
+    private static List<ConnectTrace> AssembleScans(List<ProbeEvent> mine)
+    {
+        var list = new List<ConnectTrace>();
+        ConnectTrace? cur = null;
+        foreach (var e in mine)
+        {
+            switch (e.Kind)
+            {
+                case ProbeEventKind.ScanStart:
+                    if (cur is not null) list.Add(cur);
+                    cur = new ConnectTrace { Index = list.Count, ScanStart = e };
+                    break;
+                case ProbeEventKind.PortChosen or ProbeEventKind.ScanFailed:
+                    cur ??= new ConnectTrace { Index = list.Count };
+                    cur = e.Kind == ProbeEventKind.PortChosen ? cur with { PortChosen = e } : cur with { ScanFailed = e };
                     list.Add(cur);
                     cur = null;
                     break;
