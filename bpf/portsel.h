@@ -7,8 +7,8 @@
  * helper ids (checked against `enum bpf_func_id` in /sys/kernel/btf/vmlinux of Linux 6.18.44),
  * BPF_PROG-style argument access for tp_btf/fentry (ctx is an array of u64), PT_REGS_PARM for
  * kprobes, a minimal subset of kernel structs relocated by CO-RE (preserve_access_index), and the
- * UAPI context structs of the cgroup programs (struct bpf_sock_ops, struct bpf_sock_addr: fixed
- * layouts the verifier rewrites, NOT relocated; offsets checked against the same BTF).
+ * UAPI context structs of the cgroup programs (struct bpf_sock_addr, struct __sk_buff, struct
+ * bpf_sock: fixed layouts the verifier rewrites, NOT relocated; offsets checked against the same BTF).
  *
  * The event layout shared with user space is in portsel_event.h (mirrored by ProbeEvent.cs).
  */
@@ -86,11 +86,9 @@ static void (*const bpf_ringbuf_discard)(void *data, u64 flags) = (void *)133;
 struct task_struct;
 static void *(*const bpf_task_storage_get)(void *map, struct task_struct *task, void *value, u64 flags) = (void *)156;
 static struct task_struct *(*const bpf_get_current_task_btf)(void) = (void *)158;
-/* cgroup programs (sockops, cgroup/connect4): ctx is struct bpf_sock_ops / struct bpf_sock_addr */
+/* cgroup programs: ctx is struct bpf_sock_addr (cgroup/connect4), struct __sk_buff (cgroup_skb) or
+ * struct bpf_sock (cgroup/sock_release); the cookie identifies the socket (generated on first use) */
 static u64 (*const bpf_get_socket_cookie)(void *ctx) = (void *)46;
-static long (*const bpf_setsockopt)(void *ctx, int level, int optname, void *optval, int optlen) = (void *)49;
-struct bpf_sock_ops;
-static long (*const bpf_sock_ops_cb_flags_set)(struct bpf_sock_ops *ctx, int flags) = (void *)59;
 
 /* ---- byte order (BPF target here is little endian, like x86-64) -------------------------- */
 #define bpf_ntohs(x) ((u16)__builtin_bswap16((u16)(x)))
@@ -164,25 +162,54 @@ struct request_sock;
 
 /* ---- UAPI context structs of cgroup programs (include/uapi/linux/bpf.h) ------------------- */
 /* Not CO-RE: the verifier maps each field offset to the kernel's own field, so these must be the
- * exact UAPI layout. Offsets checked against /sys/kernel/btf/vmlinux of 6.18.44 (struct
- * bpf_sock_ops: size 224, op 0, args 4, family 20, remote_ip4 24, local_ip4 28, remote_port 64,
- * local_port 68, bpf_sock_ops_cb_flags 84, state 88, sk 184; struct bpf_sock_addr: size 72,
- * user_port 24, family 28, type 32, protocol 36, sk 64) and asserted below. */
+ * exact UAPI layout. Checked against /sys/kernel/btf/vmlinux of 6.18.44 (struct bpf_sock_addr:
+ * size 72, user_ip4 4, user_port 24, type 32, protocol 36, sk 64; struct __sk_buff: size 192,
+ * family 88, remote_ip4 92, local_ip4 96, remote_port 132, local_port 136, sk 168; struct
+ * bpf_sock: size 80, protocol 12, src_ip4 24, src_port 44, dst_port 48, dst_ip4 52, state 72) and
+ * asserted below. */
 #define __bpf_md_ptr(type, name) \
 	union {                     \
 		type name;          \
 		__u64 : 64;         \
 	} __attribute__((aligned(8)))
 
-struct bpf_sock;
+struct bpf_sock {
+	__u32 bound_dev_if;
+	__u32 family;
+	__u32 type;
+	__u32 protocol;
+	__u32 mark;
+	__u32 priority;
+	__u32 src_ip4;      /* network byte order */
+	__u32 src_ip6[4];
+	__u32 src_port;     /* host byte order */
+	__be16 dst_port;    /* network byte order */
+	__u16 : 16;
+	__u32 dst_ip4;      /* network byte order */
+	__u32 dst_ip6[4];
+	__u32 state;
+	__s32 rx_queue_mapping;
+};
 
-struct bpf_sock_ops {
-	__u32 op;
-	union {
-		__u32 args[4];      /* optionally passed to the program (STATE_CB: old, new state) */
-		__u32 reply;        /* returned by the program */
-		__u32 replylong[4];
-	};
+struct __sk_buff {
+	__u32 len;
+	__u32 pkt_type;
+	__u32 mark;
+	__u32 queue_mapping;
+	__u32 protocol;
+	__u32 vlan_present;
+	__u32 vlan_tci;
+	__u32 vlan_proto;
+	__u32 priority;
+	__u32 ingress_ifindex;
+	__u32 ifindex;
+	__u32 tc_index;
+	__u32 cb[5];
+	__u32 hash;
+	__u32 tc_classid;
+	__u32 data;
+	__u32 data_end;
+	__u32 napi_id;
 	__u32 family;
 	__u32 remote_ip4;   /* network byte order */
 	__u32 local_ip4;    /* network byte order */
@@ -190,45 +217,23 @@ struct bpf_sock_ops {
 	__u32 local_ip6[4];
 	__u32 remote_port;  /* network byte order, in the upper 16 bits on little endian */
 	__u32 local_port;   /* host byte order */
-	__u32 is_fullsock;
-	__u32 snd_cwnd;
-	__u32 srtt_us;
-	__u32 bpf_sock_ops_cb_flags;
-	__u32 state;
-	__u32 rtt_min;
-	__u32 snd_ssthresh;
-	__u32 rcv_nxt;
-	__u32 snd_nxt;
-	__u32 snd_una;
-	__u32 mss_cache;
-	__u32 ecn_flags;
-	__u32 rate_delivered;
-	__u32 rate_interval_us;
-	__u32 packets_out;
-	__u32 retrans_out;
-	__u32 total_retrans;
-	__u32 segs_in;
-	__u32 data_segs_in;
-	__u32 segs_out;
-	__u32 data_segs_out;
-	__u32 lost_out;
-	__u32 sacked_out;
-	__u32 sk_txhash;
-	__u64 bytes_received;
-	__u64 bytes_acked;
+	__u32 data_meta;
+	__bpf_md_ptr(void *, flow_keys);
+	__u64 tstamp;
+	__u32 wire_len;
+	__u32 gso_segs;
 	__bpf_md_ptr(struct bpf_sock *, sk);
-	__bpf_md_ptr(void *, skb_data);
-	__bpf_md_ptr(void *, skb_data_end);
-	__u32 skb_len;
-	__u32 skb_tcp_flags;
-	__u64 skb_hwtstamp;
+	__u32 gso_size;
+	__u8 tstamp_type;
+	__u32 : 24;
+	__u64 hwtstamp;
 };
 
 struct bpf_sock_addr {
 	__u32 user_family;
 	__u32 user_ip4;     /* network byte order */
 	__u32 user_ip6[4];
-	__u32 user_port;    /* network byte order */
+	__u32 user_port;    /* network byte order, in the low 16 bits */
 	__u32 family;
 	__u32 type;
 	__u32 protocol;
@@ -237,37 +242,28 @@ struct bpf_sock_addr {
 	__bpf_md_ptr(struct bpf_sock *, sk);
 };
 
-_Static_assert(sizeof(struct bpf_sock_ops) == 224, "bpf_sock_ops size");
-_Static_assert(__builtin_offsetof(struct bpf_sock_ops, args) == 4, "bpf_sock_ops.args");
-_Static_assert(__builtin_offsetof(struct bpf_sock_ops, family) == 20, "bpf_sock_ops.family");
-_Static_assert(__builtin_offsetof(struct bpf_sock_ops, remote_ip4) == 24, "bpf_sock_ops.remote_ip4");
-_Static_assert(__builtin_offsetof(struct bpf_sock_ops, local_ip4) == 28, "bpf_sock_ops.local_ip4");
-_Static_assert(__builtin_offsetof(struct bpf_sock_ops, remote_port) == 64, "bpf_sock_ops.remote_port");
-_Static_assert(__builtin_offsetof(struct bpf_sock_ops, local_port) == 68, "bpf_sock_ops.local_port");
-_Static_assert(__builtin_offsetof(struct bpf_sock_ops, bpf_sock_ops_cb_flags) == 84, "bpf_sock_ops.cb_flags");
-_Static_assert(__builtin_offsetof(struct bpf_sock_ops, state) == 88, "bpf_sock_ops.state");
-_Static_assert(__builtin_offsetof(struct bpf_sock_ops, sk) == 184, "bpf_sock_ops.sk");
-_Static_assert(__builtin_offsetof(struct bpf_sock_ops, skb_hwtstamp) == 216, "bpf_sock_ops.skb_hwtstamp");
+_Static_assert(sizeof(struct bpf_sock) == 80, "bpf_sock size");
+_Static_assert(__builtin_offsetof(struct bpf_sock, protocol) == 12, "bpf_sock.protocol");
+_Static_assert(__builtin_offsetof(struct bpf_sock, src_ip4) == 24, "bpf_sock.src_ip4");
+_Static_assert(__builtin_offsetof(struct bpf_sock, src_port) == 44, "bpf_sock.src_port");
+_Static_assert(__builtin_offsetof(struct bpf_sock, dst_port) == 48, "bpf_sock.dst_port");
+_Static_assert(__builtin_offsetof(struct bpf_sock, dst_ip4) == 52, "bpf_sock.dst_ip4");
+_Static_assert(__builtin_offsetof(struct bpf_sock, state) == 72, "bpf_sock.state");
+_Static_assert(sizeof(struct __sk_buff) == 192, "__sk_buff size");
+_Static_assert(__builtin_offsetof(struct __sk_buff, family) == 88, "__sk_buff.family");
+_Static_assert(__builtin_offsetof(struct __sk_buff, remote_ip4) == 92, "__sk_buff.remote_ip4");
+_Static_assert(__builtin_offsetof(struct __sk_buff, local_ip4) == 96, "__sk_buff.local_ip4");
+_Static_assert(__builtin_offsetof(struct __sk_buff, remote_port) == 132, "__sk_buff.remote_port");
+_Static_assert(__builtin_offsetof(struct __sk_buff, local_port) == 136, "__sk_buff.local_port");
+_Static_assert(__builtin_offsetof(struct __sk_buff, sk) == 168, "__sk_buff.sk");
+_Static_assert(__builtin_offsetof(struct __sk_buff, hwtstamp) == 184, "__sk_buff.hwtstamp");
 _Static_assert(sizeof(struct bpf_sock_addr) == 72, "bpf_sock_addr size");
+_Static_assert(__builtin_offsetof(struct bpf_sock_addr, user_ip4) == 4, "bpf_sock_addr.user_ip4");
 _Static_assert(__builtin_offsetof(struct bpf_sock_addr, user_port) == 24, "bpf_sock_addr.user_port");
-_Static_assert(__builtin_offsetof(struct bpf_sock_addr, family) == 28, "bpf_sock_addr.family");
 _Static_assert(__builtin_offsetof(struct bpf_sock_addr, type) == 32, "bpf_sock_addr.type");
 _Static_assert(__builtin_offsetof(struct bpf_sock_addr, protocol) == 36, "bpf_sock_addr.protocol");
 _Static_assert(__builtin_offsetof(struct bpf_sock_addr, sk) == 64, "bpf_sock_addr.sk");
 
-/* enum bpf_sock_ops ops (uapi/linux/bpf.h), values checked against the BTF */
-#define BPF_SOCK_OPS_TIMEOUT_INIT 1
-#define BPF_SOCK_OPS_RWND_INIT 2
-#define BPF_SOCK_OPS_TCP_CONNECT_CB 3           /* first thing in tcp_connect(): local port chosen */
-#define BPF_SOCK_OPS_ACTIVE_ESTABLISHED_CB 4
-#define BPF_SOCK_OPS_PASSIVE_ESTABLISHED_CB 5
-#define BPF_SOCK_OPS_NEEDS_ECN 6
-#define BPF_SOCK_OPS_STATE_CB 10                /* tcp_set_state(): args[0] old, args[1] new state */
-/* bpf_sock_ops_cb_flags */
-#define BPF_SOCK_OPS_STATE_CB_FLAG 4
-/* bpf_setsockopt(SOL_TCP, ...) option: set tcp_sock.bpf_sock_ops_cb_flags (Linux 6.12+, commit 3882dccf48f9) */
-#define TCP_BPF_SOCK_OPS_CB_FLAGS 1008
-#define SOL_TCP 6
 #define SOCK_STREAM 1
 
 #define PT_REGS_PARM1(x) ((x)->di)

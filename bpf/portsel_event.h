@@ -69,10 +69,13 @@ _Static_assert(__builtin_offsetof(struct portsel_event, aux) == 60, "aux");
  * apart by `kind` at offset 32. Mirrored by src/Validator/Probe/ProbeConnectRecord.cs.
  *
  * The cgroup backend (connect_cgroup.bpf.c) submits the same struct with kind
- * PORTSEL_EV_CGROUP_RECORD: no syscall times (enter_ns = exit_ns = 0, ret = 0: the errno of a failed
- * connect is not visible to it), scan_start_ns = CLOSE -> SYN_SENT (sockops STATE_CB),
- * scan_end_ns = TCP_CONNECT_CB (outcome CHOSEN) or SYN_SENT -> CLOSE (outcome FAILED),
- * sk = socket cookie, cpu_enter/cpu_exit = CPU at scan start / end.
+ * PORTSEL_EV_CGROUP_RECORD, one per connect() that reached tcp_v4_pre_connect: no syscall times
+ * (enter_ns = 0, ret = 0: the errno is not visible to it); scan_start_ns = cgroup/connect4
+ * (tcp_v4_pre_connect, before the route lookup and SYN_SENT); outcome CHOSEN: scan_end_ns = the
+ * SYN leaving IP output (cgroup_skb/egress, first packet of the socket), exit_ns = 0; outcome
+ * FAILED (no SYN ever left: inet_hash_connect() failed, EADDRNOTAVAIL, or an earlier step):
+ * scan_end_ns = 0 (not observable), exit_ns = when the socket was released (cgroup/sock_release);
+ * sk = socket cookie; cpu_enter/cpu_exit = CPU at scan start / end (release).
  */
 #define PORTSEL_SCAN_NONE 0   /* no SYN_SENT seen (e.g. connect failed earlier) */
 #define PORTSEL_SCAN_CHOSEN 1 /* first SYN queued: sport is the chosen port */

@@ -17,10 +17,11 @@ public enum ProbeBackend
     /// unavailable. Needs tracefs mounted at <c>/sys/kernel/tracing</c> (see <see cref="Tracefs"/>).</summary>
     Classic,
     /// <summary>cgroup v2 socket programs on a private threaded cgroup (<see cref="ProbeCgroup"/>):
-    /// <c>cgroup/connect4</c> turns on the socket's state callback, <c>sockops</c> takes the scan start at
-    /// CLOSE → SYN_SENT and submits one record at <c>BPF_SOCK_OPS_TCP_CONNECT_CB</c> (port chosen) or SYN_SENT → CLOSE
-    /// (scan failed) (<c>bpf/connect_cgroup.bpf.c</c>). Only sockets created by traced threads run them: the lightest
-    /// backend here, but it sees connect records only (no syscall times, no retransmissions, no other state changes).</summary>
+    /// <c>cgroup/connect4</c> (<c>tcp_v4_pre_connect</c>) takes the scan start, <c>cgroup_skb/egress</c> submits one record
+    /// when the socket's SYN leaves (port chosen), <c>cgroup/sock_release</c> one when a socket that never sent a SYN is
+    /// closed (scan failed; its end is not observable) (<c>bpf/connect_cgroup.bpf.c</c>). Only sockets created by traced
+    /// threads run them: the lightest backend here, but it sees connect records only (no syscall times or errno, no
+    /// retransmissions, no other state changes).</summary>
     Cgroup,
 }
 
@@ -113,9 +114,11 @@ public sealed record ProbeBackendSpec(ProbeBackend Backend, string ObjectFile, I
         new(ProbeBackend.Cgroup, "connect_cgroup.bpf.o",
         [
             new("portsel_cg_connect4", true, ProbeMode.Compact),
-            new("portsel_cg_sockops", true, ProbeMode.Compact),
+            new("portsel_cg_egress", true, ProbeMode.Compact),
+            new("portsel_cg_release", true, ProbeMode.Compact),
             new("portsel_cg_floor_connect4", true, ProbeMode.Floor),
-            new("portsel_cg_floor_sockops", true, ProbeMode.Floor),
+            new("portsel_cg_floor_egress", true, ProbeMode.Floor),
+            new("portsel_cg_floor_release", true, ProbeMode.Floor),
         ], ProbeAttach.Cgroup),
     ];
 
