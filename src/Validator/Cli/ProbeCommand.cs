@@ -126,6 +126,7 @@ public static class ProbeCommand
                 Backend = session.Backend,
                 Mode = session.Mode,
                 Attempts = session.Attempts,
+                Cgroup = session.CgroupPath,
                 Sysctls = ReadHostSysctls(),
                 Traced = traced,
             });
