@@ -61,6 +61,7 @@ public static class BenchProbeCommand
     public static IReadOnlyList<BenchMode> ParseModes(string value, string backend = "auto")
     {
         var list = new List<BenchMode>();
+        var unprefixed = ProbeCommand.ParseBackends(backend, ProbeBackendSpec.ConnectRecordOrder);
         foreach (var part in value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             var token = part.ToLowerInvariant() switch
@@ -70,7 +71,7 @@ public static class BenchProbeCommand
                 var t => t,
             };
             var colon = token.IndexOf(':', StringComparison.Ordinal);
-            var backends = colon < 0 ? ProbeCommand.ParseBackends(backend, ProbeBackendSpec.ConnectRecordOrder)
+            var backends = colon < 0 ? unprefixed
                 : token[..colon] == "auto" ? throw new UsageException($"--modes: name a backend or leave it out (got '{part}')")
                 : ProbeCommand.ParseBackends(token[..colon]);
             var m = token[(colon + 1)..] switch
