@@ -2,7 +2,9 @@ namespace PortSelection.Validator.Probe;
 
 /// <summary>
 /// Opens, loads and attaches one backend's object, or explains in one line why it cannot;
-/// <see cref="OpenFirstWorking"/> walks fentry → kprobe → tracepoint → classic.
+/// <see cref="OpenFirstWorking"/> walks the given order (fentry → kprobe → tracepoint → classic by default; the
+/// connect-record checks put cgroup before tracepoint). The cgroup backend's programs are attached to a private
+/// <see cref="ProbeCgroup"/> created here and removed with the probe.
 /// </summary>
 internal static class ProbeLoader
 {

@@ -9,7 +9,8 @@ namespace PortSelection.Validator.Probe;
 /// <summary>Options of a <see cref="ProbeSession"/>.</summary>
 public sealed record ProbeOptions
 {
-    /// <summary>Backends to try, in order (default fentry → kprobe → tracepoint → classic).</summary>
+    /// <summary>Backends to try, in order (default fentry → kprobe → tracepoint → classic; connect-record checks use
+    /// <see cref="ProbeBackendSpec.ConnectRecordOrder"/>, which tries the cgroup backend before the tracepoints).</summary>
     public IReadOnlyList<ProbeBackend> Backends { get; init; } = ProbeBackendSpec.DefaultOrder;
 
     /// <summary>Folder with the compiled <c>*.bpf.o</c>; default <c>bpf/</c> next to portsel.dll.</summary>
@@ -21,8 +22,8 @@ public sealed record ProbeOptions
     /// <summary>Upper bound on events kept in memory before the oldest are dropped (counted).</summary>
     public int MaxBufferedEvents { get; init; } = 5_000_000;
 
-    /// <summary>What the tracepoint backend records: one compact record per connect (default), one record per
-    /// event (<see cref="ProbeMode.Detail"/>), or nothing on bare syscall hooks (<see cref="ProbeMode.Floor"/>).</summary>
+    /// <summary>What the tracepoint and cgroup backends record: one compact record per connect (default), one record per
+    /// event (<see cref="ProbeMode.Detail"/>, tracepoint), or nothing on empty programs (<see cref="ProbeMode.Floor"/>).</summary>
     public ProbeMode Mode { get; init; } = ProbeMode.Compact;
 
     /// <summary>Also trace children forked by traced processes (attaches <c>sched_process_fork</c>; off by default
