@@ -36,6 +36,7 @@ public static unsafe class BpfLog
     [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     private static int Print(int level, IntPtr fmt, IntPtr args)
     {
+        if (level > 1 && !Verbose) return 0; // debug lines are neither kept nor shown: do not even format them
         byte* buf = null;
         try
         {
