@@ -37,7 +37,7 @@ public static class BenchProbeCommand
         {
             Description = "Comma-separated [BACKEND:]MODE to measure (BACKEND: cgroup, tracepoint, classic, kprobe, fentry; default --backend). MODE: " +
                 "compact (one record per connect, the default probe), detail (one record per event; tracepoint), " +
-                "floor (empty programs: tracepoint: on sys_enter/sys_exit only, the least any syscall-tracepoint probe costs; cgroup: on cgroup/connect4 and sockops, the least the cgroup backend costs), " +
+                "floor (empty programs: tracepoint: on sys_enter/sys_exit only, the least any syscall-tracepoint probe costs; cgroup: on cgroup/connect4, cgroup_skb/egress and cgroup/sock_release, the least the cgroup backend costs), " +
                 "hook-floor (tracepoint: empty programs on all four hooks of its compact mode). Aliases: cgroup = cgroup:compact, cgroup-floor = cgroup:floor.",
             DefaultValueFactory = _ => DefaultModes,
         };
