@@ -6,7 +6,9 @@
  * Contents: integer typedefs, SEC(), BTF-defined map macros, helper declarations with the UAPI
  * helper ids (checked against `enum bpf_func_id` in /sys/kernel/btf/vmlinux of Linux 6.18.44),
  * BPF_PROG-style argument access for tp_btf/fentry (ctx is an array of u64), PT_REGS_PARM for
- * kprobes, and a minimal subset of kernel structs relocated by CO-RE (preserve_access_index).
+ * kprobes, a minimal subset of kernel structs relocated by CO-RE (preserve_access_index), and the
+ * UAPI context structs of the cgroup programs (struct bpf_sock_addr, struct __sk_buff, struct
+ * bpf_sock: fixed layouts the verifier rewrites, NOT relocated; offsets checked against the same BTF).
  *
  * The event layout shared with user space is in portsel_event.h (mirrored by ProbeEvent.cs).
  */
@@ -84,6 +86,9 @@ static void (*const bpf_ringbuf_discard)(void *data, u64 flags) = (void *)133;
 struct task_struct;
 static void *(*const bpf_task_storage_get)(void *map, struct task_struct *task, void *value, u64 flags) = (void *)156;
 static struct task_struct *(*const bpf_get_current_task_btf)(void) = (void *)158;
+/* cgroup programs: ctx is struct bpf_sock_addr (cgroup/connect4), struct __sk_buff (cgroup_skb) or
+ * struct bpf_sock (cgroup/sock_release); the cookie identifies the socket (generated on first use) */
+static u64 (*const bpf_get_socket_cookie)(void *ctx) = (void *)46;
 
 /* ---- byte order (BPF target here is little endian, like x86-64) -------------------------- */
 #define bpf_ntohs(x) ((u16)__builtin_bswap16((u16)(x)))
@@ -154,6 +159,112 @@ struct task_struct {
 struct request_sock;
 
 #pragma clang attribute pop
+
+/* ---- UAPI context structs of cgroup programs (include/uapi/linux/bpf.h) ------------------- */
+/* Not CO-RE: the verifier maps each field offset to the kernel's own field, so these must be the
+ * exact UAPI layout. Checked against /sys/kernel/btf/vmlinux of 6.18.44 (struct bpf_sock_addr:
+ * size 72, user_ip4 4, user_port 24, type 32, protocol 36, sk 64; struct __sk_buff: size 192,
+ * family 88, remote_ip4 92, local_ip4 96, remote_port 132, local_port 136, sk 168; struct
+ * bpf_sock: size 80, protocol 12, src_ip4 24, src_port 44, dst_port 48, dst_ip4 52, state 72) and
+ * asserted below. */
+#define __bpf_md_ptr(type, name) \
+	union {                     \
+		type name;          \
+		__u64 : 64;         \
+	} __attribute__((aligned(8)))
+
+struct bpf_sock {
+	__u32 bound_dev_if;
+	__u32 family;
+	__u32 type;
+	__u32 protocol;
+	__u32 mark;
+	__u32 priority;
+	__u32 src_ip4;      /* network byte order */
+	__u32 src_ip6[4];
+	__u32 src_port;     /* host byte order */
+	__be16 dst_port;    /* network byte order */
+	__u16 : 16;
+	__u32 dst_ip4;      /* network byte order */
+	__u32 dst_ip6[4];
+	__u32 state;
+	__s32 rx_queue_mapping;
+};
+
+struct __sk_buff {
+	__u32 len;
+	__u32 pkt_type;
+	__u32 mark;
+	__u32 queue_mapping;
+	__u32 protocol;
+	__u32 vlan_present;
+	__u32 vlan_tci;
+	__u32 vlan_proto;
+	__u32 priority;
+	__u32 ingress_ifindex;
+	__u32 ifindex;
+	__u32 tc_index;
+	__u32 cb[5];
+	__u32 hash;
+	__u32 tc_classid;
+	__u32 data;
+	__u32 data_end;
+	__u32 napi_id;
+	__u32 family;
+	__u32 remote_ip4;   /* network byte order */
+	__u32 local_ip4;    /* network byte order */
+	__u32 remote_ip6[4];
+	__u32 local_ip6[4];
+	__u32 remote_port;  /* network byte order, in the upper 16 bits on little endian */
+	__u32 local_port;   /* host byte order */
+	__u32 data_meta;
+	__bpf_md_ptr(void *, flow_keys);
+	__u64 tstamp;
+	__u32 wire_len;
+	__u32 gso_segs;
+	__bpf_md_ptr(struct bpf_sock *, sk);
+	__u32 gso_size;
+	__u8 tstamp_type;
+	__u32 : 24;
+	__u64 hwtstamp;
+};
+
+struct bpf_sock_addr {
+	__u32 user_family;
+	__u32 user_ip4;     /* network byte order */
+	__u32 user_ip6[4];
+	__u32 user_port;    /* network byte order, in the low 16 bits */
+	__u32 family;
+	__u32 type;
+	__u32 protocol;
+	__u32 msg_src_ip4;
+	__u32 msg_src_ip6[4];
+	__bpf_md_ptr(struct bpf_sock *, sk);
+};
+
+_Static_assert(sizeof(struct bpf_sock) == 80, "bpf_sock size");
+_Static_assert(__builtin_offsetof(struct bpf_sock, protocol) == 12, "bpf_sock.protocol");
+_Static_assert(__builtin_offsetof(struct bpf_sock, src_ip4) == 24, "bpf_sock.src_ip4");
+_Static_assert(__builtin_offsetof(struct bpf_sock, src_port) == 44, "bpf_sock.src_port");
+_Static_assert(__builtin_offsetof(struct bpf_sock, dst_port) == 48, "bpf_sock.dst_port");
+_Static_assert(__builtin_offsetof(struct bpf_sock, dst_ip4) == 52, "bpf_sock.dst_ip4");
+_Static_assert(__builtin_offsetof(struct bpf_sock, state) == 72, "bpf_sock.state");
+_Static_assert(sizeof(struct __sk_buff) == 192, "__sk_buff size");
+_Static_assert(__builtin_offsetof(struct __sk_buff, family) == 88, "__sk_buff.family");
+_Static_assert(__builtin_offsetof(struct __sk_buff, remote_ip4) == 92, "__sk_buff.remote_ip4");
+_Static_assert(__builtin_offsetof(struct __sk_buff, local_ip4) == 96, "__sk_buff.local_ip4");
+_Static_assert(__builtin_offsetof(struct __sk_buff, remote_port) == 132, "__sk_buff.remote_port");
+_Static_assert(__builtin_offsetof(struct __sk_buff, local_port) == 136, "__sk_buff.local_port");
+_Static_assert(__builtin_offsetof(struct __sk_buff, sk) == 168, "__sk_buff.sk");
+_Static_assert(__builtin_offsetof(struct __sk_buff, hwtstamp) == 184, "__sk_buff.hwtstamp");
+_Static_assert(sizeof(struct bpf_sock_addr) == 72, "bpf_sock_addr size");
+_Static_assert(__builtin_offsetof(struct bpf_sock_addr, user_ip4) == 4, "bpf_sock_addr.user_ip4");
+_Static_assert(__builtin_offsetof(struct bpf_sock_addr, user_port) == 24, "bpf_sock_addr.user_port");
+_Static_assert(__builtin_offsetof(struct bpf_sock_addr, type) == 32, "bpf_sock_addr.type");
+_Static_assert(__builtin_offsetof(struct bpf_sock_addr, protocol) == 36, "bpf_sock_addr.protocol");
+_Static_assert(__builtin_offsetof(struct bpf_sock_addr, sk) == 64, "bpf_sock_addr.sk");
+
+#define SOCK_STREAM 1
 
 #define PT_REGS_PARM1(x) ((x)->di)
 #define PT_REGS_PARM2(x) ((x)->si)

@@ -23,6 +23,7 @@
 #define PORTSEL_EV_HASH_CONNECT_ENTER 9 /* kprobe inet_hash_connect / fentry __inet_hash_connect */
 #define PORTSEL_EV_HASH_CONNECT_EXIT 10 /* kretprobe / fexit; ret, duration_ns */
 #define PORTSEL_EV_CONNECT_RECORD 11    /* compact mode: one struct portsel_connect per connect() */
+#define PORTSEL_EV_CGROUP_RECORD 12     /* cgroup backend: one struct portsel_connect per scan (no syscall times) */
 
 struct portsel_event {
 	u64 ts_ns;       /*  0: bpf_ktime_get_ns() = CLOCK_MONOTONIC */
@@ -66,6 +67,15 @@ _Static_assert(__builtin_offsetof(struct portsel_event, aux) == 60, "aux");
  * socket field the per-event records would have carried. Offsets 32..55 coincide with
  * struct portsel_event (kind, ret, addresses, ports, family), so user space can tell the two
  * apart by `kind` at offset 32. Mirrored by src/Validator/Probe/ProbeConnectRecord.cs.
+ *
+ * The cgroup backend (connect_cgroup.bpf.c) submits the same struct with kind
+ * PORTSEL_EV_CGROUP_RECORD, one per connect() that reached tcp_v4_pre_connect: no syscall times
+ * (enter_ns = 0, ret = 0: the errno is not visible to it); scan_start_ns = cgroup/connect4
+ * (tcp_v4_pre_connect, before the route lookup and SYN_SENT); outcome CHOSEN: scan_end_ns = the
+ * SYN leaving IP output (cgroup_skb/egress, first packet of the socket), exit_ns = 0; outcome
+ * FAILED (no SYN ever left: inet_hash_connect() failed, EADDRNOTAVAIL, or an earlier step):
+ * scan_end_ns = 0 (not observable), exit_ns = when the socket was released (cgroup/sock_release);
+ * sk = socket cookie; cpu_enter/cpu_exit = CPU at scan start / end (release).
  */
 #define PORTSEL_SCAN_NONE 0   /* no SYN_SENT seen (e.g. connect failed earlier) */
 #define PORTSEL_SCAN_CHOSEN 1 /* first SYN queued: sport is the chosen port */

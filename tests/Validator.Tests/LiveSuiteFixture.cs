@@ -6,8 +6,8 @@ namespace PortSelection.Validator.Tests;
 
 /// <summary>
 /// Snapshots the host's port sysctls before the suite and, after it, fails the run if a
-/// <c>portsel-</c> namespace of this process, a pinned <c>/sys/fs/bpf/portsel*</c> object or a
-/// child process is left, or if the host sysctls changed.
+/// <c>portsel-</c> namespace or cgroup of this process, a pinned <c>/sys/fs/bpf/portsel*</c> object
+/// or a child process is left, or if the host sysctls changed.
 /// </summary>
 public sealed class LiveSuiteFixture : IDisposable
 {
@@ -28,6 +28,26 @@ public sealed class LiveSuiteFixture : IDisposable
     /// <summary>Namespaces named after this process.</summary>
     public static IReadOnlyList<string> OurNamespaces() =>
         NamespaceJanitor.ListNamespaces().Where(n => NamespaceJanitor.CreatorPid(n) == Environment.ProcessId).ToList();
+
+    /// <summary>cgroup v2 directories (cgroup probe backend) named after this process.</summary>
+    public static IReadOnlyList<string> OurCgroups() =>
+        NamespaceJanitor.ListCgroups().Where(p => NamespaceJanitor.CreatorPid(Path.GetFileName(p)) == Environment.ProcessId).ToList();
+
+    /// <summary>Threads of this process that are not in the cgroup v2 they started in (a traced thread not moved back).</summary>
+    public static IReadOnlyList<string> OurThreadsInPortselCgroups()
+    {
+        var list = new List<string>();
+        foreach (var task in Directory.EnumerateDirectories("/proc/self/task").Take(10_000))
+        {
+            try
+            {
+                var v2 = PortSelection.Validator.Probe.ProbeCgroup.ParseV2Path(File.ReadAllText(Path.Combine(task, "cgroup")));
+                if (v2 is not null && v2.Contains("/" + NetworkNamespace.Prefix, StringComparison.Ordinal)) list.Add($"{Path.GetFileName(task)} in {v2}");
+            }
+            catch (IOException) { }
+        }
+        return list;
+    }
 
     /// <summary>Live child processes of this process, as "pid comm".</summary>
     public static IReadOnlyList<string> OurChildren()
@@ -55,6 +75,10 @@ public sealed class LiveSuiteFixture : IDisposable
         var problems = new List<string>();
         var ns = OurNamespaces();
         if (ns.Count > 0) problems.Add("namespaces left: " + string.Join(", ", ns));
+        var cgroups = OurCgroups();
+        if (cgroups.Count > 0) problems.Add("cgroups left: " + string.Join(", ", cgroups));
+        var moved = OurThreadsInPortselCgroups();
+        if (moved.Count > 0) problems.Add("threads left in portsel cgroups: " + string.Join(", ", moved));
         var pins = NamespaceJanitor.ListPins();
         if (pins.Count > 0) problems.Add("pinned BPF objects left: " + string.Join(", ", pins));
         var children = OurChildren();

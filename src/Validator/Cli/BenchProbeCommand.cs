@@ -5,51 +5,85 @@ using PortSelection.Validator.Scenarios;
 
 namespace PortSelection.Validator.Cli;
 
+/// <summary>One side of the bench: a probe mode on a backend order.</summary>
+/// <param name="Name">The --modes token as printed in the JSON (e.g. <c>cgroup:compact</c>, or <c>detail</c>).</param>
+/// <param name="Backends">Backends to try, in order.</param>
+/// <param name="Mode">The probe mode.</param>
+public sealed record BenchMode(string Name, IReadOnlyList<ProbeBackend> Backends, ProbeMode Mode);
+
 /// <summary>
 /// <c>portsel bench-probe</c> (root): the probe's overhead on connect(). In a private namespace (default range
 /// 32768–60999, one listener on 127.0.0.1:7000), blocks of sequential connects alternate without and with the probe
-/// attached and tracing the workload thread, for each probe mode (compact, detail, and the floors; ABBA order, so drift
-/// cancels). Only the connect() call is timed
+/// attached and tracing the workload thread, for each probe mode (by default the cgroup backend's compact mode and floor,
+/// then the tracepoint backend's compact, detail and floors; ABBA order, so drift cancels). Only the connect() call is timed
 /// (CLOCK_MONOTONIC around it); the probe is attached, drained and detached outside the timed calls, with a 1 s drain
-/// period so no user-side event work runs during a block (the BPF side submits with BPF_RB_NO_WAKEUP). Prints JSON:
-/// the median connect() latency without the probe and with each mode, and their ratios (top level: the first mode).
+/// period so no user-side event work runs during a block (the BPF side submits with BPF_RB_NO_WAKEUP). Each block opens
+/// its listener before the workload thread is traced (on the cgroup backend: outside the private cgroup, so the passive
+/// side runs no program), unless <c>--listener-traced</c>. Prints JSON: the median connect() latency without the probe and
+/// with each mode, and their ratios (top level: the first mode).
 /// </summary>
 public static class BenchProbeCommand
 {
+    /// <summary>The --modes default: both backends that work here, each with its floors.</summary>
+    public const string DefaultModes = "cgroup:compact,cgroup:floor,tracepoint:compact,tracepoint:detail,tracepoint:floor,tracepoint:hook-floor";
+
     /// <summary>Builds the command.</summary>
     public static Command Create()
     {
         var pairs = new Option<int>("--pairs") { Description = "Rounds of blocks (one without the probe and one per mode, order reversed every other round).", DefaultValueFactory = _ => 10 };
         var perBlock = new Option<int>("--per-block") { Description = "Connects per block (each block starts from an empty range).", DefaultValueFactory = _ => 1000 };
-        var backend = new Option<string>("--backend") { Description = "auto (fentry → kprobe → tracepoint), fentry, kprobe or tracepoint.", DefaultValueFactory = _ => "auto" };
-        var modes = new Option<string>("--modes") { Description = "Comma-separated probe modes to measure: compact (one record per connect, the default probe), detail (one record per event), floor (empty programs on sys_enter/sys_exit only: the least any syscall-tracepoint probe costs), hook-floor (empty programs on all four hooks of the compact mode: its floor).", DefaultValueFactory = _ => "compact,detail,floor,hook-floor" };
+        var backend = new Option<string>("--backend") { Description = "Backend of the modes given without one: auto (fentry → kprobe → cgroup → tracepoint → classic), fentry, kprobe, cgroup, tracepoint or classic.", DefaultValueFactory = _ => "auto" };
+        var modes = new Option<string>("--modes")
+        {
+            Description = "Comma-separated [BACKEND:]MODE to measure (BACKEND: cgroup, tracepoint, classic, kprobe, fentry; default --backend). MODE: " +
+                "compact (one record per connect, the default probe), detail (one record per event; tracepoint), " +
+                "floor (empty programs: tracepoint: on sys_enter/sys_exit only, the least any syscall-tracepoint probe costs; cgroup: on cgroup/connect4, cgroup_skb/egress and cgroup/sock_release, the least the cgroup backend costs), " +
+                "hook-floor (tracepoint: empty programs on all four hooks of its compact mode). Aliases: cgroup = cgroup:compact, cgroup-floor = cgroup:floor.",
+            DefaultValueFactory = _ => DefaultModes,
+        };
+        var listenerTraced = new Option<bool>("--listener-traced") { Description = "Open each block's listener after the workload thread is traced (cgroup backend: inside the private cgroup, so the programs also run for the passive side of every connect). Default: before." };
         var cmd = new Command("bench-probe", "Measure the probe's connect() overhead (alternating blocks with and without it; needs root and BPF).");
         cmd.Options.Add(pairs);
         cmd.Options.Add(perBlock);
         cmd.Options.Add(backend);
         cmd.Options.Add(modes);
-        cmd.SetAction(parse => Run(parse.GetValue(pairs), parse.GetValue(perBlock), parse.GetValue(backend) ?? "auto",
-            ParseModes(parse.GetValue(modes) ?? "compact")));
+        cmd.Options.Add(listenerTraced);
+        cmd.SetAction(parse => Run(parse.GetValue(pairs), parse.GetValue(perBlock),
+            ParseModes(parse.GetValue(modes) ?? DefaultModes, parse.GetValue(backend) ?? "auto"), parse.GetValue(listenerTraced)));
         return cmd;
     }
 
     private const ushort Port = 7000;
 
-    /// <summary>Parses a --modes value (comma-separated compact, detail, floor, hook-floor; no repeats).</summary>
-    public static IReadOnlyList<ProbeMode> ParseModes(string value)
+    /// <summary>Parses a --modes value: comma-separated <c>[BACKEND:]MODE</c> (no repeats); a MODE without a backend uses
+    /// <paramref name="backend"/> (a --backend value; auto = the connect-record order).</summary>
+    /// <exception cref="UsageException">Unknown backend or mode, a repeat, or nothing.</exception>
+    public static IReadOnlyList<BenchMode> ParseModes(string value, string backend = "auto")
     {
-        var list = new List<ProbeMode>();
+        var list = new List<BenchMode>();
+        var unprefixed = ProbeCommand.ParseBackends(backend, ProbeBackendSpec.ConnectRecordOrder);
         foreach (var part in value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
-            var m = part.ToLowerInvariant() switch
+            var token = part.ToLowerInvariant() switch
+            {
+                "cgroup" => "cgroup:compact",
+                "cgroup-floor" => "cgroup:floor",
+                var t => t,
+            };
+            var colon = token.IndexOf(':', StringComparison.Ordinal);
+            var backends = colon < 0 ? unprefixed
+                : token[..colon] == "auto" ? throw new UsageException($"--modes: name a backend or leave it out (got '{part}')")
+                : ProbeCommand.ParseBackends(token[..colon]);
+            var m = token[(colon + 1)..] switch
             {
                 "compact" => ProbeMode.Compact,
                 "detail" => ProbeMode.Detail,
                 "floor" => ProbeMode.Floor,
                 "hook-floor" => ProbeMode.HookFloor,
-                _ => throw new UsageException($"--modes takes compact, detail, floor and/or hook-floor (got '{part}')"),
+                _ => throw new UsageException($"--modes takes [BACKEND:]MODE with MODE compact, detail, floor or hook-floor (got '{part}')"),
             };
-            if (!list.Contains(m)) list.Add(m);
+            if (list.Any(x => x.Name == token)) throw new UsageException($"--modes: '{part}' given twice");
+            list.Add(new BenchMode(token, backends, m));
         }
         if (list.Count == 0) throw new UsageException("--modes needs at least one mode");
         return list;
@@ -67,11 +101,10 @@ public static class BenchProbeCommand
         public IReadOnlyList<BackendAttempt> Attempts { get; set; } = [];
     }
 
-    private static int Run(int pairs, int perBlock, string backendName, IReadOnlyList<ProbeMode> modes)
+    private static int Run(int pairs, int perBlock, IReadOnlyList<BenchMode> modes, bool listenerTraced)
     {
         if (pairs is < 1 or > 1000) throw new UsageException("--pairs must be 1..1000");
         if (perBlock is < 10 or > 20_000) throw new UsageException("--per-block must be 10..20000");
-        var backends = ProbeCommand.ParseBackends(backendName);
         var why = ProbeAvailability.Check(ProbeAvailability.DefaultBpfDirectory);
         if (why is not null)
         {
@@ -88,54 +121,53 @@ public static class BenchProbeCommand
         using var ns = NetworkNamespace.Create(sysctls);
         int tid = ns.Thread.Tid;
         var without = new List<long>();
-        var stats = modes.ToDictionary(m => m, _ => new ModeStats());
+        var stats = modes.ToDictionary(m => m.Name, _ => new ModeStats());
         var blockMedians = new JsonArray();
         long failed = 0;
         // One round: without, then each mode; every other round reversed (ABBA over all sides), so drift cancels.
-        var sides = new List<ProbeMode?> { null };
-        sides.AddRange(modes.Select(m => (ProbeMode?)m));
+        var sides = new List<BenchMode?> { null };
+        sides.AddRange(modes);
 
-        Block(ns, perBlock, null); // warm-up, discarded
+        Block(ns, perBlock, null, listenerTraced); // warm-up, discarded
         for (int k = 0; k < pairs; k++)
         {
             var order = (k & 1) == 1 ? Enumerable.Reverse(sides).ToList() : sides;
-            var roundMedians = new Dictionary<ProbeMode, double>();
+            var roundMedians = new Dictionary<string, double>();
             double roundWithout = 0;
             foreach (var mode in order)
             {
                 ProbeSession? session = null;
                 try
                 {
-                    if (mode is { } m)
+                    if (mode is not null)
                     {
-                        var options = new ProbeOptions { Backends = backends, DrainPeriod = TimeSpan.FromSeconds(1), Mode = m };
+                        var options = new ProbeOptions { Backends = mode.Backends, DrainPeriod = TimeSpan.FromSeconds(1), Mode = mode.Mode };
                         try { session = ProbeSession.Open(options); }
                         catch (ProbeUnavailableException e)
                         {
-                            Console.Error.WriteLine($"portsel: {e.Message}");
+                            Console.Error.WriteLine($"portsel: {mode.Name}: {e.Message}");
                             return CliApp.Unavailable;
                         }
-                        stats[m].Backend = session.Backend;
-                        stats[m].Effective = session.Mode;
-                        stats[m].Attempts = session.Attempts;
-                        int rc = session.Trace(tid);
-                        if (rc < 0) throw new ProbeUnavailableException($"cannot register tid {tid} with the probe: {LibC.Describe(-rc)}");
+                        var st = stats[mode.Name];
+                        st.Backend = session.Backend;
+                        st.Effective = session.Mode;
+                        st.Attempts = session.Attempts;
                     }
-                    var (durations, fails) = Block(ns, perBlock, session);
+                    var (durations, fails) = Block(ns, perBlock, session, listenerTraced);
                     failed += fails;
-                    (mode is { } mm ? stats[mm].Durations : without).AddRange(durations);
-                    if (mode is { } rm) roundMedians[rm] = Median(durations);
+                    (mode is not null ? stats[mode.Name].Durations : without).AddRange(durations);
+                    if (mode is not null) roundMedians[mode.Name] = Median(durations);
                     else roundWithout = Median(durations);
                     blockMedians.Add(new JsonObject
                     {
-                        ["probe"] = mode is not null, ["mode"] = mode is { } bm ? Json.Kebab(bm) : null, ["median_ns"] = Median(durations),
+                        ["probe"] = mode is not null, ["mode"] = mode?.Name, ["median_ns"] = Median(durations),
                     });
-                    if (session is not null && mode is { } sm)
+                    if (session is not null && mode is not null)
                     {
-                        stats[sm].Events += session.TakeEvents().Count;
-                        stats[sm].Records += session.ReceivedRecords;
-                        stats[sm].Lost += session.LostEvents;
-                        session.Untrace(tid);
+                        var st = stats[mode.Name];
+                        st.Events += session.TakeEvents().Count;
+                        st.Records += session.ReceivedRecords;
+                        st.Lost += session.LostEvents;
                     }
                 }
                 finally
@@ -152,7 +184,7 @@ public static class BenchProbeCommand
         foreach (var (m, st) in stats)
         {
             double mWith = Median(st.Durations);
-            perMode[Json.Kebab(m)] = new JsonObject
+            perMode[m] = new JsonObject
             {
                 ["backend"] = st.Backend is { } b ? Json.Kebab(b) : null,
                 ["effective_mode"] = st.Effective is { } e ? Json.Kebab(e) : null,
@@ -169,7 +201,7 @@ public static class BenchProbeCommand
                 ["lost_events"] = st.Lost,
             };
         }
-        var first = stats[modes[0]];
+        var first = stats[modes[0].Name];
         double firstWith = Median(first.Durations);
         Json.Print(new JsonObject
         {
@@ -182,9 +214,10 @@ public static class BenchProbeCommand
             ["load_average_1m"] = LoadAverage(),
             ["pairs"] = pairs,
             ["connects_per_block"] = perBlock,
+            ["listener_traced"] = listenerTraced,
             ["connects_without"] = without.Count,
             ["failed_connects"] = failed,
-            ["mode"] = Json.Kebab(modes[0]),
+            ["mode"] = modes[0].Name,
             ["median_connect_ns_without"] = mWithout,
             ["median_connect_ns_with"] = firstWith,
             ["ratio"] = mWithout > 0 ? firstWith / mWithout : null,
@@ -208,16 +241,27 @@ public static class BenchProbeCommand
         }
     }
 
-    /// <summary>One block: a fresh listener, <paramref name="count"/> connects on the namespace's thread, then everything closed (RST).</summary>
-    private static (List<long> Durations, int Failed) Block(NetworkNamespace ns, int count, ProbeSession? session)
+    /// <summary>One block: a fresh listener, the workload thread traced (when <paramref name="session"/> is given: the
+    /// listener is opened before that unless <paramref name="listenerTraced"/>), <paramref name="count"/> connects on the
+    /// namespace's thread, everything closed (RST), the thread untraced and the ring drained.</summary>
+    private static (List<long> Durations, int Failed) Block(NetworkNamespace ns, int count, ProbeSession? session, bool listenerTraced)
     {
         var filler = new ConnectFiller();
         Listener? listener = null;
+        int tid = ns.Thread.Tid;
+        var traced = false;
         try
         {
+            if (!listenerTraced) ns.Thread.Invoke(() => listener = Listener.Open(Port, count + 64), TimeSpan.FromSeconds(30));
+            if (session is not null)
+            {
+                int rc = session.Trace(tid);
+                if (rc < 0) throw new ProbeUnavailableException($"cannot register tid {tid} with the probe: {LibC.Describe(-rc)}");
+                traced = true;
+            }
             ns.Thread.Invoke(() =>
             {
-                listener = Listener.Open(Port, count + 64);
+                listener ??= Listener.Open(Port, count + 64);
                 filler.Run(Enumerable.Repeat(Port, count).ToList(), new ConnectSocketOptions(), TimeSpan.FromSeconds(60));
             }, TimeSpan.FromSeconds(120));
         }
@@ -228,6 +272,7 @@ public static class BenchProbeCommand
                 filler.Dispose();
                 listener?.Dispose();
             }, TimeSpan.FromSeconds(30));
+            if (traced) session!.Untrace(tid);
         }
         session?.Flush();
         var ok = filler.Results.Where(r => r.Succeeded).Select(r => r.DurationNs).ToList();

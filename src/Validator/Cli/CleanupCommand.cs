@@ -13,14 +13,14 @@ public static class CleanupCommand
     {
         var json = new Option<bool>("--json") { Description = "Write the report as JSON." };
         var cmd = new Command("cleanup",
-            "Remove leftovers of crashed runs: network namespaces portsel-<pid>-<n> whose creator is dead, " +
-            "pinned /sys/fs/bpf/portsel* objects. Namespaces of live runs are listed, not touched.");
+            "Remove leftovers of crashed runs: network namespaces and cgroup v2 directories portsel-<pid>-<n> whose creator is dead, " +
+            "pinned /sys/fs/bpf/portsel* objects. Those of live runs are listed, not touched.");
         cmd.Options.Add(json);
         cmd.SetAction(parse =>
         {
             if (LibC.GetEuid() != 0)
             {
-                Console.Error.WriteLine("portsel: cleanup needs root (ip netns del)");
+                Console.Error.WriteLine("portsel: cleanup needs root (ip netns del, rmdir in the cgroup v2 hierarchy)");
                 return CliApp.Unavailable;
             }
             var report = NamespaceJanitor.Cleanup();

@@ -20,7 +20,7 @@ public static class LiveFillCommand
         var step1 = new Option<bool>("--socket-range") { Description = "Set IP_LOCAL_PORT_RANGE=0xFFFF0000 on each socket (6.8+: step 1)." };
         var output = new Option<string?>("--out") { Description = "Write the JSON Lines trace to FILE." };
         var seconds = new Option<double>("--time-limit") { Description = "Bound on the workload in seconds.", DefaultValueFactory = _ => 60 };
-        var backend = new Option<string>("--backend") { Description = "auto, fentry, kprobe, tracepoint (tp_btf) or classic (tracefs tracepoints).", DefaultValueFactory = _ => "auto" };
+        var backend = new Option<string>("--backend") { Description = "auto (fentry → kprobe → cgroup → tracepoint → classic), fentry, kprobe, cgroup (cgroup v2 socket programs, connect records only), tracepoint (tp_btf) or classic (tracefs tracepoints).", DefaultValueFactory = _ => "auto" };
         var cmd = new Command("live-fill", "Fill a port range on the LIVE kernel: sequential connects in a private network namespace (portsel-<pid>-<n>, loopback, per-netns sysctls only) with the probe attached; the counterpart of the model's `fill`. Root needed.");
         foreach (var o in new Option[] { range, dports, count, step1, output, seconds, backend }) cmd.Options.Add(o);
         cmd.SetAction(parse =>
@@ -39,7 +39,7 @@ public static class LiveFillCommand
                 Count = n,
                 TimeLimit = TimeSpan.FromSeconds(limit),
                 Socket = parse.GetValue(step1) ? new ConnectSocketOptions { LocalPortRange = (0, 65535) } : new ConnectSocketOptions(),
-                Probe = new ProbeOptions { Backends = ProbeCommand.ParseBackends(parse.GetValue(backend) ?? "auto") },
+                Probe = new ProbeOptions { Backends = ProbeCommand.ParseBackends(parse.GetValue(backend) ?? "auto", ProbeBackendSpec.ConnectRecordOrder) },
             };
             PortFillResult result;
             try

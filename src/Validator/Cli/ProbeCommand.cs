@@ -17,7 +17,7 @@ public static class ProbeCommand
         var pids = new Option<int[]>("--pid") { Description = "Trace this process (tgid) or thread (tid); repeatable.", AllowMultipleArgumentsPerToken = true };
         var output = new Option<string?>("--out") { Description = "Write the JSON Lines trace to FILE (default: stdout)." };
         var duration = new Option<double?>("--duration") { Description = "Stop after this many seconds (default: until Ctrl-C, the command ends, or every pid is gone)." };
-        var backend = new Option<string>("--backend") { Description = "auto (fentry → kprobe → tracepoint → classic), fentry, kprobe, tracepoint (tp_btf) or classic (tracefs tracepoints).", DefaultValueFactory = _ => "auto" };
+        var backend = new Option<string>("--backend") { Description = "auto (fentry → kprobe → tracepoint → classic), fentry, kprobe, tracepoint (tp_btf), classic (tracefs tracepoints) or cgroup (connect records only: moves the traced processes into a private cgroup v2 while tracing).", DefaultValueFactory = _ => "auto" };
         var listenPorts = new Option<int[]>("--listen-port") { Description = "Also report SYN-ACK retransmissions of listeners on this port; repeatable.", AllowMultipleArgumentsPerToken = true };
         var verbose = new Option<bool>("--verbose") { Description = "Print libbpf's messages to stderr." };
         var detail = new Option<bool>("--detail") { Description = "One ring-buffer record per event, including every TCP state change of the traced tasks (default: one compact record per connect, expanded into the same connect events)." };
@@ -38,15 +38,17 @@ public static class ProbeCommand
         return cmd;
     }
 
-    /// <summary>Parses a --backend value into the order to try.</summary>
-    public static IReadOnlyList<ProbeBackend> ParseBackends(string value) => value.ToLowerInvariant() switch
+    /// <summary>Parses a --backend value into the order to try; <c>auto</c> is <paramref name="auto"/> (default: the
+    /// general order <see cref="ProbeBackendSpec.DefaultOrder"/>).</summary>
+    public static IReadOnlyList<ProbeBackend> ParseBackends(string value, IReadOnlyList<ProbeBackend>? auto = null) => value.ToLowerInvariant() switch
     {
-        "auto" => ProbeBackendSpec.DefaultOrder,
+        "auto" => auto ?? ProbeBackendSpec.DefaultOrder,
         "fentry" => [ProbeBackend.Fentry],
         "kprobe" => [ProbeBackend.Kprobe],
         "tracepoint" or "tp" or "tp_btf" => [ProbeBackend.Tracepoint],
         "classic" => [ProbeBackend.Classic],
-        _ => throw new UsageException($"--backend must be auto, fentry, kprobe, tracepoint or classic (got '{value}')"),
+        "cgroup" => [ProbeBackend.Cgroup],
+        _ => throw new UsageException($"--backend must be auto, fentry, kprobe, tracepoint, classic or cgroup (got '{value}')"),
     };
 
     private static int Run(int[] pids, string? outPath, double? durationSec, string backendName, int[] listenPorts, bool verbose, bool detail, string[] command)
@@ -124,6 +126,7 @@ public static class ProbeCommand
                 Backend = session.Backend,
                 Mode = session.Mode,
                 Attempts = session.Attempts,
+                Cgroup = session.CgroupPath,
                 Sysctls = ReadHostSysctls(),
                 Traced = traced,
             });

@@ -25,7 +25,7 @@ public static class ValidateCommand
         var record = new Option<string?>("--record") { Description = "ports, reserved, step1 (JSON Lines probe trace), timewait, bind (JSON observations): write the live run's recording to FILE." };
         var kernel = new Option<string?>("--kernel") { Description = "Kernel release to model (only with --trace; default: the trace's)." };
         var dports = new Option<int[]>("--dport") { Description = "ports: the two destination ports (default 5290 5291); use ports no concurrent run uses.", AllowMultipleArgumentsPerToken = true };
-        var backend = new Option<string>("--backend") { Description = "ports, reserved, step1: probe backend auto (fentry → kprobe → tracepoint → classic), fentry, kprobe, tracepoint or classic.", DefaultValueFactory = _ => "auto" };
+        var backend = new Option<string>("--backend") { Description = "ports, reserved, step1: probe backend auto (fentry → kprobe → cgroup → tracepoint → classic), fentry, kprobe, cgroup, tracepoint or classic.", DefaultValueFactory = _ => "auto" };
         var cmd = new Command("validate", "Compare the model with the LIVE kernel (private namespace portsel-<pid>-<n>, loopback, per-netns sysctls) or with a recorded trace; prints a verdict line, exit 1 on disagreement.");
         cmd.Arguments.Add(check);
         foreach (var o in new Option[] { range, json, trace, record, kernel, dports, backend }) cmd.Options.Add(o);
@@ -39,7 +39,7 @@ public static class ValidateCommand
                 Record = parse.GetValue(record),
                 Kernel = parse.GetValue(kernel),
                 DestinationPorts = parse.GetValue(dports) is { Length: > 0 } d ? d : [5290, 5291],
-                Backends = ProbeCommand.ParseBackends(parse.GetValue(backend) ?? "auto"),
+                Backends = ProbeCommand.ParseBackends(parse.GetValue(backend) ?? "auto", ProbeBackendSpec.ConnectRecordOrder),
             };
             if (opts.Kernel is not null && opts.Trace is null) throw new UsageException("--kernel is only for replay (--trace FILE)");
             if (opts.Kernel is not null && !KernelProfile.TryFromRelease(opts.Kernel, out _, out var kerr)) throw new UsageException($"--kernel: {kerr}");
@@ -110,8 +110,8 @@ public sealed record ValidateOptions
     public string? Kernel { get; init; }
     /// <summary>Destination ports of the ports check.</summary>
     public int[] DestinationPorts { get; init; } = [5290, 5291];
-    /// <summary>Probe backends to try, in order (ports, reserved, step1).</summary>
-    public IReadOnlyList<ProbeBackend> Backends { get; init; } = ProbeBackendSpec.DefaultOrder;
+    /// <summary>Probe backends to try, in order (ports, reserved, step1; default: the connect-record order).</summary>
+    public IReadOnlyList<ProbeBackend> Backends { get; init; } = ProbeBackendSpec.ConnectRecordOrder;
 }
 
 /// <summary>The result of one check: verdict line, JSON, agreement.</summary>

@@ -63,7 +63,7 @@ public static class ValidatePorts
             Count = destinations.Count * (range.Count + 1),
             Order = DestinationOrder.RoundRobin,
             TimeLimit = TimeSpan.FromSeconds(120),
-            Probe = new ProbeOptions { Backends = backends ?? ProbeBackendSpec.DefaultOrder },
+            Probe = new ProbeOptions { Backends = backends ?? ProbeBackendSpec.ConnectRecordOrder },
         });
 
     private static PortRange? RangeFromSysctls(IReadOnlyDictionary<string, string> sysctls)

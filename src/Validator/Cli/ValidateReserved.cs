@@ -59,7 +59,7 @@ public static class ValidateReserved
             TimeLimit = TimeSpan.FromSeconds(60),
             Sysctls = new Dictionary<string, string> { ["net.ipv4.ip_local_reserved_ports"] = reserved },
             PreBinds = binds.Select(b => new PreBind((ushort)b.Port, b.Listen)).ToList(),
-            Probe = new ProbeOptions { Backends = backends ?? ProbeBackendSpec.DefaultOrder },
+            Probe = new ProbeOptions { Backends = backends ?? ProbeBackendSpec.ConnectRecordOrder },
         });
         TraceReplay.Record(record, fill);
         var profile = KernelProfile.FromRelease(fill.Header.KernelRelease);

@@ -52,7 +52,7 @@ public static class ValidateStep1
             Count = range.Count + 1,
             TimeLimit = TimeSpan.FromSeconds(60),
             Socket = new ConnectSocketOptions { LocalPortRange = (0, 0xFFFF) },
-            Probe = new ProbeOptions { Backends = backends ?? ProbeBackendSpec.DefaultOrder },
+            Probe = new ProbeOptions { Backends = backends ?? ProbeBackendSpec.ConnectRecordOrder },
         });
         TraceReplay.Record(record, fill);
         var profile = KernelProfile.FromRelease(fill.Header.KernelRelease);

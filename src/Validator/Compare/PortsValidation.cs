@@ -114,20 +114,55 @@ public sealed record PortsReport
 /// </summary>
 public static class PortsValidation
 {
-    /// <summary>Observed connects of a live fill (probe view plus getsockname).</summary>
+    /// <summary>
+    /// Observed connects of a live fill: the probe's view joined with the user side (getsockname port, errno) by time —
+    /// a probe connect belongs to the user connect() in progress when it started (the last one whose start is not
+    /// later). A user connect the probe did not see (the cgroup backend records nothing for a connect that fails before
+    /// SYN_SENT, e.g. no route; a lost record) is kept with its errno and no probe port; probe connects matched to no
+    /// user connect are kept as they are.
+    /// </summary>
     public static List<ObservedConnect> FromLive(PortFillResult r)
     {
-        var list = FromEvents(r.Events, r.Header.Hz.Hz, r.Header.Jiffies);
-        for (int i = 0; i < list.Count && i < r.Connects.Count; i++)
-            list[i] = list[i] with { UserPort = r.Connects[i].Errno == 0 ? r.Connects[i].LocalPort : null, Errno = r.Connects[i].Errno };
-        return list;
+        var probe = Observe(r.Events, r.Header.Hz.Hz, r.Header.Jiffies);
+        var result = new List<ObservedConnect>(Math.Max(probe.Count, r.Connects.Count));
+        var p = 0;
+        for (var i = 0; i < r.Connects.Count; i++)
+        {
+            var u = r.Connects[i];
+            if (u.StartNs <= 0) // failed before connect() (socket, setsockopt, bind): nothing for the probe to see
+            {
+                result.Add(new ObservedConnect(u.DestinationPort, null, u.Errno, null, null, false, null));
+                continue;
+            }
+            while (p < probe.Count && probe[p].StartNs < (ulong)u.StartNs) result.Add(probe[p++].Observed);
+            var next = NextStart(r.Connects, i);
+            var userPort = u.Errno == 0 ? u.LocalPort : (int?)null;
+            if (p < probe.Count && probe[p].StartNs < next)
+                result.Add(probe[p++].Observed with { UserPort = userPort, Errno = u.Errno });
+            else
+                result.Add(new ObservedConnect(u.DestinationPort, null, u.Errno, null, null, false, userPort));
+        }
+        while (p < probe.Count) result.Add(probe[p++].Observed);
+        return result;
     }
 
-    /// <summary>Observed connects from probe events (tracepoint or function-level backends).</summary>
-    public static List<ObservedConnect> FromEvents(IReadOnlyList<ProbeEvent> events, int hz, JiffiesAnchor? anchor)
+    private static ulong NextStart(IReadOnlyList<ConnectResult> connects, int i)
     {
-        var result = new List<ObservedConnect>();
-        var tids = events.Where(e => e.Kind is ProbeEventKind.ConnectEnter or ProbeEventKind.HashConnectEnter).Select(e => e.Tid).Distinct();
+        for (var k = i + 1; k < connects.Count; k++)
+            if (connects[k].StartNs > 0) return (ulong)connects[k].StartNs;
+        return ulong.MaxValue;
+    }
+
+    /// <summary>Observed connects from probe events (tracepoint, cgroup or function-level backends).</summary>
+    public static List<ObservedConnect> FromEvents(IReadOnlyList<ProbeEvent> events, int hz, JiffiesAnchor? anchor) =>
+        Observe(events, hz, anchor).Select(o => o.Observed).ToList();
+
+    /// <summary>Each probe connect with the timestamp of its first event, in the order of the tids' first connects.</summary>
+    private static List<(ObservedConnect Observed, ulong StartNs)> Observe(IReadOnlyList<ProbeEvent> events, int hz, JiffiesAnchor? anchor)
+    {
+        var result = new List<(ObservedConnect, ulong)>();
+        var tids = events.Where(e => e.Kind is ProbeEventKind.ConnectEnter or ProbeEventKind.HashConnectEnter
+            or ProbeEventKind.ScanStart or ProbeEventKind.PortChosen or ProbeEventKind.ScanFailed).Select(e => e.Tid).Distinct();
         int lastDport = 0;
         foreach (var tid in tids)
             foreach (var t in ConnectTrace.Assemble(events, tid))
@@ -147,7 +182,8 @@ public static class PortsValidation
                     near = TimeSeed.FromJiffies(j - 1, hz) != TimeSeed.FromJiffies(j + 1, hz);
                 }
                 int errno = t.Return is int rv && rv < 0 ? -rv : t.Failed ? 99 : 0;
-                result.Add(new ObservedConnect(dport, t.Failed ? null : t.ChosenPort, errno, t.ScanNs, seed, near, null));
+                var first = (t.Enter ?? t.HashConnectEnter ?? t.ScanStart ?? t.PortChosen ?? t.ScanFailed ?? t.HashConnectExit ?? t.Exit)?.TimestampNs ?? 0;
+                result.Add((new ObservedConnect(dport, t.Failed ? null : t.ChosenPort, errno, t.ScanNs, seed, near, null), first));
             }
         return result;
     }

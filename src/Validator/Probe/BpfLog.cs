@@ -36,10 +36,13 @@ public static unsafe class BpfLog
     [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     private static int Print(int level, IntPtr fmt, IntPtr args)
     {
+        if (level > 1 && !Verbose) return 0; // debug lines are neither kept nor shown: do not even format them
+        byte* buf = null;
         try
         {
-            const int size = 2048;
-            var buf = stackalloc byte[size];
+            // Large enough for a whole verifier log (libbpf prints it as one message); the va_list can be used once.
+            const int size = 256 * 1024;
+            buf = (byte*)NativeMemory.Alloc(size);
             var n = LibC.Vsnprintf(buf, size, fmt, args);
             if (n < 0) return 0;
             var text = Marshal.PtrToStringUTF8((IntPtr)buf, Math.Min(n, size - 1)).TrimEnd('\n');
@@ -54,6 +57,10 @@ public static unsafe class BpfLog
         catch
         {
             // Never let an exception cross the native boundary.
+        }
+        finally
+        {
+            if (buf != null) NativeMemory.Free(buf);
         }
         return 0;
     }

@@ -41,6 +41,11 @@ internal static unsafe partial class LibBpf
     [LibraryImport(Lib, EntryPoint = "bpf_program__attach", SetLastError = true)]
     internal static partial IntPtr ProgramAttach(IntPtr prog);
 
+    /// <summary>Attaches a cgroup program (cgroup/connect4, cgroup_skb/egress, sockops, ...) to the cgroup open as <paramref name="cgroupFd"/>
+    /// through a BPF link (<c>BPF_LINK_CREATE</c>; multi-attach, detached when the link is destroyed or its fd closed).</summary>
+    [LibraryImport(Lib, EntryPoint = "bpf_program__attach_cgroup", SetLastError = true)]
+    internal static partial IntPtr ProgramAttachCgroup(IntPtr prog, int cgroupFd);
+
     [LibraryImport(Lib, EntryPoint = "bpf_link__destroy")]
     internal static partial int LinkDestroy(IntPtr link);
 

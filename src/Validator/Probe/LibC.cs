@@ -25,6 +25,9 @@ internal static unsafe partial class LibC
     [LibraryImport(Lib, EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     internal static partial int Open(string path, int flags);
 
+    [LibraryImport(Lib, EntryPoint = "write", SetLastError = true)]
+    internal static partial nint Write(int fd, void* buf, nuint count);
+
     [LibraryImport(Lib, EntryPoint = "close", SetLastError = true)]
     internal static partial int Close(int fd);
 
@@ -44,6 +47,12 @@ internal static unsafe partial class LibC
 
     [LibraryImport(Lib, EntryPoint = "umount2", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     internal static partial int Umount2(string target, int flags);
+
+    [LibraryImport(Lib, EntryPoint = "mkdir", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    internal static partial int Mkdir(string path, uint mode);
+
+    [LibraryImport(Lib, EntryPoint = "rmdir", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    internal static partial int Rmdir(string path);
 
     [LibraryImport(Lib, EntryPoint = "unlink", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     internal static partial int Unlink(string path);
@@ -90,6 +99,8 @@ internal static unsafe partial class LibC
 
     internal const int ClockMonotonic = 1;
     internal const int ORdOnly = 0;
+    internal const int OWrOnly = 1;
+    internal const int ODirectory = 0x10000;
     internal const int OCloExec = 0x80000;
     internal const int CloneNewNet = 0x40000000;
 

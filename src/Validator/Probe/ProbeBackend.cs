@@ -16,6 +16,22 @@ public enum ProbeBackend
     /// <see cref="Tracepoint"/> (<c>bpf/connect_classic.bpf.c</c>); the fallback when <c>tp_btf</c> is
     /// unavailable. Needs tracefs mounted at <c>/sys/kernel/tracing</c> (see <see cref="Tracefs"/>).</summary>
     Classic,
+    /// <summary>cgroup v2 socket programs on a private threaded cgroup (<see cref="ProbeCgroup"/>):
+    /// <c>cgroup/connect4</c> (<c>tcp_v4_pre_connect</c>) takes the scan start, <c>cgroup_skb/egress</c> submits one record
+    /// when the socket's SYN leaves (port chosen), <c>cgroup/sock_release</c> one when a socket that never sent a SYN is
+    /// closed (scan failed; its end is not observable) (<c>bpf/connect_cgroup.bpf.c</c>). Only sockets created by traced
+    /// threads run them: the lightest backend here, but it sees connect records only (no syscall times or errno, no
+    /// retransmissions, no other state changes).</summary>
+    Cgroup,
+}
+
+/// <summary>How a backend's programs are attached.</summary>
+public enum ProbeAttach
+{
+    /// <summary><c>bpf_program__attach</c>: the section name says where (tracepoints, kprobes, fentry).</summary>
+    Auto,
+    /// <summary><c>bpf_program__attach_cgroup</c> on the session's private <see cref="ProbeCgroup"/>.</summary>
+    Cgroup,
 }
 
 /// <summary>One program of a backend: its name in the object, and whether the backend needs it.</summary>
@@ -39,14 +55,19 @@ public readonly record struct ProbeProgram(string Name, bool Required, ProbeMode
 /// <param name="Backend">The backend.</param>
 /// <param name="ObjectFile">File name of the BPF object under the <c>bpf/</c> output folder.</param>
 /// <param name="Programs">Programs to attach, in order.</param>
-public sealed record ProbeBackendSpec(ProbeBackend Backend, string ObjectFile, IReadOnlyList<ProbeProgram> Programs)
+/// <param name="Attach">How the programs are attached.</param>
+public sealed record ProbeBackendSpec(ProbeBackend Backend, string ObjectFile, IReadOnlyList<ProbeProgram> Programs,
+    ProbeAttach Attach = ProbeAttach.Auto)
 {
-    /// <summary>The mode this backend actually runs for a requested <paramref name="mode"/>: the tracepoint backend
-    /// has them all; the others record per event (Detail) and have no floor (null).</summary>
+    /// <summary>The mode this backend actually runs for a requested <paramref name="mode"/>, null when it has none for
+    /// it: a backend with per-mode programs runs the modes it has programs for (tracepoint: all four; cgroup: compact
+    /// and floor); the others record per event (Detail) and have no floor.</summary>
     public ProbeMode? EffectiveMode(ProbeMode mode) =>
-        Programs.Any(p => p.Mode is not null) ? mode : ProbeProgram.IsFloor(mode) ? null : ProbeMode.Detail;
+        Programs.Any(p => p.Mode is not null)
+            ? Programs.Any(p => p.Mode == mode) ? mode : null
+            : ProbeProgram.IsFloor(mode) ? null : ProbeMode.Detail;
 
-    /// <summary>The four backends in fallback order: fentry → kprobe → tracepoint (tp_btf) → classic.</summary>
+    /// <summary>The backends: fentry, kprobe, tracepoint (tp_btf), classic, cgroup.</summary>
     public static IReadOnlyList<ProbeBackendSpec> All { get; } =
     [
         new(ProbeBackend.Fentry, "connect_fentry.bpf.o",
@@ -90,11 +111,28 @@ public sealed record ProbeBackendSpec(ProbeBackend Backend, string ObjectFile, I
             new("portsel_classic_retransmit_synack", false),
             new("portsel_classic_fork", false, FollowsChildren: true),
         ]),
+        new(ProbeBackend.Cgroup, "connect_cgroup.bpf.o",
+        [
+            new("portsel_cg_connect4", true, ProbeMode.Compact),
+            new("portsel_cg_egress", true, ProbeMode.Compact),
+            new("portsel_cg_release", true, ProbeMode.Compact),
+            new("portsel_cg_floor_connect4", true, ProbeMode.Floor),
+            new("portsel_cg_floor_egress", true, ProbeMode.Floor),
+            new("portsel_cg_floor_release", true, ProbeMode.Floor),
+        ], ProbeAttach.Cgroup),
     ];
 
-    /// <summary>The default order: fentry → kprobe → tracepoint (tp_btf) → classic tracepoints.</summary>
+    /// <summary>The default order, for probes that need more than connect records (SYN and SYN-ACK retransmissions,
+    /// every state change, syscall times, following forks; <c>portsel probe</c>): fentry → kprobe → tracepoint (tp_btf) →
+    /// classic tracepoints.</summary>
     public static IReadOnlyList<ProbeBackend> DefaultOrder { get; } =
         [ProbeBackend.Fentry, ProbeBackend.Kprobe, ProbeBackend.Tracepoint, ProbeBackend.Classic];
+
+    /// <summary>The order for the connect-record checks (<c>validate ports</c>, <c>reserved</c>, <c>step1</c>,
+    /// <c>live-fill</c>, <c>bench-probe</c>): fentry → kprobe (they time <c>inet_hash_connect</c> itself) → cgroup (the
+    /// lightest bracket where function probes are refused) → tracepoint → classic.</summary>
+    public static IReadOnlyList<ProbeBackend> ConnectRecordOrder { get; } =
+        [ProbeBackend.Fentry, ProbeBackend.Kprobe, ProbeBackend.Cgroup, ProbeBackend.Tracepoint, ProbeBackend.Classic];
 
     /// <summary>The spec of <paramref name="backend"/>.</summary>
     public static ProbeBackendSpec For(ProbeBackend backend) => All.First(s => s.Backend == backend);

@@ -8,6 +8,12 @@ namespace PortSelection.Validator.Probe;
 /// <c>struct portsel_connect</c> of <c>bpf/portsel_event.h</c> (80 bytes; offsets asserted there with
 /// <c>_Static_assert</c> and here by a layout test). Offsets 32–55 coincide with <see cref="ProbeEvent"/>, so
 /// <see cref="Kind"/> tells the two records apart. <see cref="ToEvents"/> turns it into the per-event form.
+/// The cgroup backend submits the same struct with <see cref="ProbeEventKind.CgroupRecord"/>, one per connect() that
+/// reached <c>tcp_v4_pre_connect</c>: no syscall times or errno (<see cref="EnterNs"/> = 0, <see cref="Return"/> = 0);
+/// <see cref="ScanStartNs"/> = <c>cgroup/connect4</c> (before the route lookup); on success <see cref="ScanEndNs"/> = the
+/// SYN leaving IP output; on failure (no SYN ever left) <see cref="ScanEndNs"/> = 0 and <see cref="ExitNs"/> = when the
+/// socket was released; <see cref="Socket"/> = the socket cookie; <see cref="CpuEnter"/>/<see cref="CpuExit"/> = CPU at
+/// scan start and at its end (or release).
 /// </summary>
 [StructLayout(LayoutKind.Explicit, Size = Size)]
 public readonly record struct ProbeConnectRecord
@@ -58,10 +64,28 @@ public readonly record struct ProbeConnectRecord
 
     /// <summary>
     /// The events the detail mode would have submitted for this connect: ConnectEnter, ScanStart (when seen),
-    /// PortChosen or ScanFailed (when seen), ConnectExit, with the same timestamps and socket fields.
+    /// PortChosen or ScanFailed (when seen), ConnectExit, with the same timestamps and socket fields. A cgroup record
+    /// has no syscall events: ScanStart (at <c>cgroup/connect4</c>, socket fields as in the record, local port 0) and
+    /// PortChosen (the SYN left), or ScanFailed stamped with the socket's release and marked
+    /// <see cref="ProbeEvent.AuxSeenAtRelease"/> (its scan end is unknown).
     /// </summary>
     public IEnumerable<ProbeEvent> ToEvents()
     {
+        if (Kind == ProbeEventKind.CgroupRecord)
+        {
+            yield return Sock(ScanStartNs, ProbeEventKind.ScanStart, CpuEnter) with
+            {
+                SourcePort = 0, OldState = (byte)TcpSocketState.Close, NewState = (byte)TcpSocketState.SynSent,
+            };
+            if (Outcome == ScanOutcome.PortChosen)
+                yield return Sock(ScanEndNs, ProbeEventKind.PortChosen, CpuExit) with { NewState = State };
+            else if (Outcome == ScanOutcome.Failed)
+                yield return Sock(ExitNs, ProbeEventKind.ScanFailed, CpuExit) with
+                {
+                    OldState = (byte)TcpSocketState.SynSent, NewState = State, Aux = ProbeEvent.AuxSeenAtRelease,
+                };
+            yield break;
+        }
         yield return new ProbeEvent { TimestampNs = EnterNs, Pid = Pid, Tid = Tid, Kind = ProbeEventKind.ConnectEnter, Cpu = CpuEnter, Aux = ConnectNr };
         if (ScanStartNs != 0)
             yield return Sock(ScanStartNs, ProbeEventKind.ScanStart, CpuEnter) with

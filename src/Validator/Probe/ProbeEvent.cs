@@ -43,8 +43,14 @@ public readonly record struct ProbeEvent
     [field: FieldOffset(55)] public byte NewState { get; init; }
     /// <summary>Offset 56: CPU the event fired on.</summary>
     [field: FieldOffset(56)] public uint Cpu { get; init; }
-    /// <summary>Offset 60: kind-specific auxiliary value (syscall number for connect events).</summary>
+    /// <summary>Offset 60: kind-specific auxiliary value (syscall number for connect events; <see cref="AuxSeenAtRelease"/>
+    /// on a ScanFailed whose timestamp is not the scan's end).</summary>
     [field: FieldOffset(60)] public uint Aux { get; init; }
+
+    /// <summary><see cref="Aux"/> of a ScanFailed event of the cgroup backend: the failure was seen when the socket was
+    /// released (closed), so <see cref="TimestampNs"/> is that moment, not the end of the scan (which that backend cannot
+    /// observe). Such a connect has no scan time.</summary>
+    public const uint AuxSeenAtRelease = 1;
 
     /// <summary>Source address as dotted quad.</summary>
     public string SourceAddress => FormatIPv4(SourceAddressRaw);
@@ -86,5 +92,9 @@ public enum ProbeEventKind : uint
     /// <summary>Compact mode: a <see cref="ProbeConnectRecord"/> (one per connect); never kept as an event, the
     /// session expands it with <see cref="ProbeConnectRecord.ToEvents"/>.</summary>
     ConnectRecord = 11,
+    /// <summary>Cgroup backend: a <see cref="ProbeConnectRecord"/> per port scan (no syscall times); never kept as an
+    /// event, the session expands it with <see cref="ProbeConnectRecord.ToEvents"/> into ScanStart and PortChosen or
+    /// ScanFailed.</summary>
+    CgroupRecord = 12,
 }
 

@@ -2,7 +2,9 @@ namespace PortSelection.Validator.Probe;
 
 /// <summary>
 /// Opens, loads and attaches one backend's object, or explains in one line why it cannot;
-/// <see cref="OpenFirstWorking"/> walks fentry → kprobe → tracepoint → classic.
+/// <see cref="OpenFirstWorking"/> walks the given order (fentry → kprobe → tracepoint → classic by default; the
+/// connect-record checks put cgroup before tracepoint). The cgroup backend's programs are attached to a private
+/// <see cref="ProbeCgroup"/> created here and removed with the probe.
 /// </summary>
 internal static class ProbeLoader
 {
@@ -28,7 +30,9 @@ internal static class ProbeLoader
     {
         if (spec.EffectiveMode(mode) is not { } effective)
         {
-            attempt = new(spec.Backend, false, $"mode {mode.ToString().ToLowerInvariant()} exists only on the tracepoint backend");
+            attempt = new(spec.Backend, false, $"mode {Name(mode)} is not available on the {Name(spec.Backend)} backend " +
+                "(modes by backend: " + string.Join("; ", ProbeBackendSpec.All.Where(s => s.Programs.Any(p => p.Mode is not null))
+                    .Select(s => Name(s.Backend) + ": " + string.Join(", ", Enum.GetValues<ProbeMode>().Where(m => s.EffectiveMode(m) == m).Select(Name)))) + ")");
             return null;
         }
         var selected = spec.Programs.Where(p => p.IsUsedIn(mode, followChildren)).ToList();
@@ -56,6 +60,7 @@ internal static class ProbeLoader
         var obj = new BpfObjectHandle(raw);
         var links = new List<BpfLinkHandle>();
         var notes = new List<string>();
+        ProbeCgroup? cgroup = null;
         try
         {
             var wanted = selected.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
@@ -70,7 +75,7 @@ internal static class ProbeLoader
                 if (ptr == IntPtr.Zero)
                 {
                     attempt = new(spec.Backend, false, $"program {p.Name} not found in {spec.ObjectFile}");
-                    Dispose(links, obj);
+                    Dispose(links, obj, cgroup);
                     return null;
                 }
                 programs.Add((p, ptr));
@@ -80,13 +85,24 @@ internal static class ProbeLoader
             if (rc < 0)
             {
                 attempt = new(spec.Backend, false, LoadFailureReason(spec, -rc));
-                Dispose(links, obj);
+                Dispose(links, obj, cgroup);
                 return null;
+            }
+
+            if (spec.Attach == ProbeAttach.Cgroup)
+            {
+                cgroup = ProbeCgroup.TryCreate(out var why);
+                if (cgroup is null)
+                {
+                    attempt = new(spec.Backend, false, why);
+                    Dispose(links, obj, cgroup);
+                    return null;
+                }
             }
 
             foreach (var (program, ptr) in programs)
             {
-                var link = LibBpf.ProgramAttach(ptr);
+                var link = cgroup is not null ? LibBpf.ProgramAttachCgroup(ptr, cgroup.Fd) : LibBpf.ProgramAttach(ptr);
                 if (link == IntPtr.Zero)
                 {
                     var errno = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
@@ -94,7 +110,7 @@ internal static class ProbeLoader
                     if (program.Required)
                     {
                         attempt = new(spec.Backend, false, AttachFailureReason(spec, section, errno));
-                        Dispose(links, obj);
+                        Dispose(links, obj, cgroup);
                         return null;
                     }
                     notes.Add($"optional {section} not attached: {LibC.Describe(errno)}");
@@ -111,7 +127,7 @@ internal static class ProbeLoader
                 if (fd < 0)
                 {
                     attempt = new(spec.Backend, false, $"map {name} missing in {spec.ObjectFile}");
-                    Dispose(links, obj);
+                    Dispose(links, obj, cgroup);
                     return null;
                 }
                 maps[name] = fd;
@@ -123,25 +139,29 @@ internal static class ProbeLoader
                 if (fd >= 0) maps[name] = fd;
             }
 
+            if (cgroup is not null) notes.Add($"attached to {cgroup.Path}");
             attempt = new(spec.Backend, true, notes.Count == 0 ? "ok" : "ok; " + string.Join("; ", notes));
-            return new LoadedProbe(spec.Backend, effective, obj, links, maps);
+            return new LoadedProbe(spec.Backend, effective, obj, links, maps, cgroup);
         }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
         {
             attempt = new(spec.Backend, false, $"libbpf.so.1 unusable: {e.Message}");
-            Dispose(links, obj);
+            Dispose(links, obj, cgroup);
             return null;
         }
     }
+
+    private static string Name<T>(T value) where T : struct, Enum => Cli.Json.Kebab(value);
 
     /// <summary>Maps only some objects have: <c>tracegen</c> (generation of the <c>pids</c> filter, cached per thread
     /// by the compact programs; bumped on every change of <c>pids</c>).</summary>
     internal static readonly string[] OptionalMaps = ["tracegen"];
 
-    private static void Dispose(List<BpfLinkHandle> links, BpfObjectHandle obj)
+    private static void Dispose(List<BpfLinkHandle> links, BpfObjectHandle obj, ProbeCgroup? cgroup)
     {
         foreach (var l in links) l.Dispose();
         obj.Dispose();
+        cgroup?.Dispose();
     }
 
     private static string LoadFailureReason(ProbeBackendSpec spec, int errno)
@@ -168,25 +188,32 @@ internal static class ProbeLoader
             (ProbeBackend.Kprobe, 95) => " — kprobe attach not supported here",
             (ProbeBackend.Tracepoint, 2) => " — tracepoint not found in this kernel's BTF",
             (ProbeBackend.Classic, 2) => " — tracepoint not found under " + Tracefs.MountPoint + "/events (is tracefs mounted there?)",
+            (ProbeBackend.Cgroup, 22) or (ProbeBackend.Cgroup, 95) => " — cgroup BPF links (BPF_LINK_CREATE on a cgroup, 5.7+) are not supported here",
             _ => "",
         };
         return basic + hint;
     }
 }
 
-/// <summary>A loaded and attached backend: the object, its links, and the shared map fds.</summary>
+/// <summary>A loaded and attached backend: the object, its links, the shared map fds, and (cgroup backend) the
+/// private cgroup the programs are attached to.</summary>
 internal sealed class LoadedProbe : IDisposable
 {
     private readonly List<BpfLinkHandle> _links;
 
-    public LoadedProbe(ProbeBackend backend, ProbeMode mode, BpfObjectHandle obj, List<BpfLinkHandle> links, Dictionary<string, int> mapFds)
+    public LoadedProbe(ProbeBackend backend, ProbeMode mode, BpfObjectHandle obj, List<BpfLinkHandle> links, Dictionary<string, int> mapFds,
+        ProbeCgroup? cgroup = null)
     {
         Backend = backend;
         Mode = mode;
         Object = obj;
         _links = links;
         MapFds = mapFds;
+        Cgroup = cgroup;
     }
+
+    /// <summary>The private cgroup of the cgroup backend (traced threads are moved into it); null for the others.</summary>
+    public ProbeCgroup? Cgroup { get; }
 
     public ProbeBackend Backend { get; }
 
@@ -199,11 +226,13 @@ internal sealed class LoadedProbe : IDisposable
 
     public int LinkCount => _links.Count;
 
-    /// <summary>Detaches every link, then closes the object (maps and programs go with it).</summary>
+    /// <summary>Detaches every link, closes the object (maps and programs go with it), then empties and removes the
+    /// private cgroup.</summary>
     public void Dispose()
     {
         foreach (var l in _links) l.Dispose();
         _links.Clear();
         Object.Dispose();
+        Cgroup?.Dispose();
     }
 }

@@ -9,7 +9,8 @@ namespace PortSelection.Validator.Probe;
 /// <summary>Options of a <see cref="ProbeSession"/>.</summary>
 public sealed record ProbeOptions
 {
-    /// <summary>Backends to try, in order (default fentry → kprobe → tracepoint → classic).</summary>
+    /// <summary>Backends to try, in order (default fentry → kprobe → tracepoint → classic; connect-record checks use
+    /// <see cref="ProbeBackendSpec.ConnectRecordOrder"/>, which tries the cgroup backend before the tracepoints).</summary>
     public IReadOnlyList<ProbeBackend> Backends { get; init; } = ProbeBackendSpec.DefaultOrder;
 
     /// <summary>Folder with the compiled <c>*.bpf.o</c>; default <c>bpf/</c> next to portsel.dll.</summary>
@@ -21,8 +22,8 @@ public sealed record ProbeOptions
     /// <summary>Upper bound on events kept in memory before the oldest are dropped (counted).</summary>
     public int MaxBufferedEvents { get; init; } = 5_000_000;
 
-    /// <summary>What the tracepoint backend records: one compact record per connect (default), one record per
-    /// event (<see cref="ProbeMode.Detail"/>), or nothing on bare syscall hooks (<see cref="ProbeMode.Floor"/>).</summary>
+    /// <summary>What the tracepoint and cgroup backends record: one compact record per connect (default), one record per
+    /// event (<see cref="ProbeMode.Detail"/>, tracepoint), or nothing on empty programs (<see cref="ProbeMode.Floor"/>).</summary>
     public ProbeMode Mode { get; init; } = ProbeMode.Compact;
 
     /// <summary>Also trace children forked by traced processes (attaches <c>sched_process_fork</c>; off by default
@@ -77,8 +78,8 @@ public sealed unsafe class ProbeSession : IDisposable
     /// <summary>Every backend tried, in order, with the reason each failed (the last one succeeded).</summary>
     public IReadOnlyList<BackendAttempt> Attempts { get; }
 
-    /// <summary>The mode the loaded programs record in (compact and floor exist only on the tracepoint backend;
-    /// the other backends record per event).</summary>
+    /// <summary>The mode the loaded programs record in (the tracepoint backend has every mode, the cgroup backend compact
+    /// and floor; the others record per event).</summary>
     public ProbeMode Mode => _probe.Mode;
 
     /// <summary>Records received from the ring buffer so far (a compact record counts once).</summary>
@@ -105,9 +106,17 @@ public sealed unsafe class ProbeSession : IDisposable
         return new ProbeSession(probe, attempts, options);
     }
 
-    /// <summary>Traces a process (tgid) or a single thread (tid). Returns 0 or -errno.</summary>
+    /// <summary>The private cgroup the programs are attached to (cgroup backend), else null.</summary>
+    public string? CgroupPath => _probe.Cgroup?.Path;
+
+    /// <summary>
+    /// Traces a process (tgid) or a single thread (tid). Returns 0 or -errno. On the cgroup backend the thread (or every
+    /// thread of the process) is moved into the private cgroup: the sockets it creates from now on are traced (a socket
+    /// created before, e.g. a listener, stays untraced).
+    /// </summary>
     public int Trace(int id)
     {
+        if (_probe.Cgroup is { } cg && cg.Enter(id) is var moved and < 0) return moved;
         uint key = (uint)id;
         byte one = 1;
         var rc = LibBpf.MapUpdateElem(_probe.MapFds["pids"], &key, &one, LibBpf.BpfAny);
@@ -115,13 +124,15 @@ public sealed unsafe class ProbeSession : IDisposable
         return rc;
     }
 
-    /// <summary>Stops tracing a pid/tid. Returns 0 or -errno (ENOENT if it was not traced).</summary>
+    /// <summary>Stops tracing a pid/tid. Returns 0 or -errno (ENOENT if it was not traced). On the cgroup backend the
+    /// thread goes back to the cgroup it came from (its sockets stay in the private one until they close).</summary>
     public int Untrace(int id)
     {
+        var back = _probe.Cgroup?.Leave(id) ?? 0;
         uint key = (uint)id;
         var rc = LibBpf.MapDeleteElem(_probe.MapFds["pids"], &key);
         BumpTraceGeneration();
-        return rc;
+        return back is < 0 and not -2 ? back : rc;
     }
 
     /// <summary>Invalidates the per-thread cached answers of the <c>pids</c> filter (compact programs).</summary>
@@ -190,7 +201,7 @@ public sealed unsafe class ProbeSession : IDisposable
             if (GCHandle.FromIntPtr(ctx).Target is not ProbeSession s) return 0;
             Interlocked.Increment(ref s._received);
             // copy out: the record is valid only during the callback; kind is at offset 32 in both layouts
-            if (size >= (nuint)ProbeConnectRecord.Size && ((ProbeEvent*)data)->Kind == ProbeEventKind.ConnectRecord)
+            if (size >= (nuint)ProbeConnectRecord.Size && ((ProbeEvent*)data)->Kind is ProbeEventKind.ConnectRecord or ProbeEventKind.CgroupRecord)
                 foreach (var ev in (*(ProbeConnectRecord*)data).ToEvents()) s.Keep(ev);
             else
                 s.Keep(*(ProbeEvent*)data);

@@ -18,6 +18,8 @@ public sealed record TraceHeader
     public ProbeMode? Mode { get; init; }
     /// <summary>Every backend tried, with reasons.</summary>
     public required IReadOnlyList<BackendAttempt> Attempts { get; init; }
+    /// <summary>The private cgroup the programs were attached to (cgroup backend), else null.</summary>
+    public string? Cgroup { get; init; }
     /// <summary>Sysctls of the namespace the workload ran in (or the host's, read-only).</summary>
     public IReadOnlyDictionary<string, string> Sysctls { get; init; } = new Dictionary<string, string>();
     /// <summary>Namespace name, when the workload ran in one.</summary>
@@ -68,6 +70,7 @@ public sealed class TraceWriter(Stream stream) : IDisposable
             _json.WriteEndObject();
         }
         _json.WriteEndArray();
+        if (h.Cgroup is not null) _json.WriteString("cgroup", h.Cgroup);
         if (h.Namespace is not null) _json.WriteString("netns", h.Namespace);
         _json.WriteStartObject("sysctls");
         foreach (var (k, v) in h.Sysctls) _json.WriteString(k, v);
@@ -137,6 +140,7 @@ public sealed class TraceWriter(Stream stream) : IDisposable
         ProbeEventKind.HashConnectEnter => "hash_connect_enter",
         ProbeEventKind.HashConnectExit => "hash_connect_exit",
         ProbeEventKind.ConnectRecord => "connect_record",
+        ProbeEventKind.CgroupRecord => "cgroup_record",
         _ => $"kind_{(uint)k}",
     };
 

@@ -1,18 +1,20 @@
 using System.Globalization;
+using PortSelection.Validator.Probe;
 
 namespace PortSelection.Validator.Scenarios;
 
 /// <summary>One leftover found by <see cref="NamespaceJanitor"/>.</summary>
-/// <param name="Kind">"netns" or "bpf-pin".</param>
-/// <param name="Name">Namespace name or pinned path.</param>
-/// <param name="CreatorPid">Pid encoded in the namespace name (0 when unknown).</param>
+/// <param name="Kind">"netns", "cgroup" or "bpf-pin".</param>
+/// <param name="Name">Namespace name, cgroup directory or pinned path.</param>
+/// <param name="CreatorPid">Pid encoded in the namespace or cgroup name (0 when unknown).</param>
 /// <param name="Action">"removed", "kept (creator alive)", or "failed: reason".</param>
 public readonly record struct Leftover(string Kind, string Name, int CreatorPid, string Action);
 
 /// <summary>
-/// Removes what a crashed run left behind: namespaces <c>portsel-&lt;pid&gt;-&lt;n&gt;</c> whose creator
-/// pid is dead, and pinned objects <c>/sys/fs/bpf/portsel*</c> (the project never pins; listed in
-/// case an older or foreign tool did). Namespaces of live creators are reported, not touched.
+/// Removes what a crashed run left behind: namespaces <c>portsel-&lt;pid&gt;-&lt;n&gt;</c> and cgroup v2 directories
+/// <c>portsel-&lt;pid&gt;-&lt;n&gt;</c> (the cgroup probe backend's, <see cref="ProbeCgroup"/>) whose creator pid is dead —
+/// threads still in such a cgroup are moved to its parent first —, and pinned objects <c>/sys/fs/bpf/portsel*</c> (the
+/// project never pins; listed in case an older or foreign tool did). Those of live creators are reported, not touched.
 /// </summary>
 public static class NamespaceJanitor
 {
@@ -35,6 +37,9 @@ public static class NamespaceJanitor
         catch (UnauthorizedAccessException) { return []; }
         catch (IOException) { return []; }
     }
+
+    /// <summary>Full paths of existing <c>portsel-*</c> cgroups (see <see cref="ProbeCgroup.List"/>).</summary>
+    public static IReadOnlyList<string> ListCgroups() => ProbeCgroup.List();
 
     /// <summary>The creator pid in <c>portsel-&lt;pid&gt;-&lt;n&gt;</c>, or 0.</summary>
     public static int CreatorPid(string name)
@@ -60,6 +65,16 @@ public static class NamespaceJanitor
                 continue;
             }
             report.Add(new("netns", name, pid, NetworkNamespace.Delete(name) ? "removed" : "failed: ip netns del failed"));
+        }
+        foreach (var path in ListCgroups().Take(10_000))
+        {
+            var pid = CreatorPid(Path.GetFileName(path));
+            if (IsAlive(pid))
+            {
+                report.Add(new("cgroup", path, pid, "kept (creator alive)"));
+                continue;
+            }
+            report.Add(new("cgroup", path, pid, ProbeCgroup.Remove(path, null, out var why) ? "removed" : $"failed: {why}"));
         }
         foreach (var pin in ListPins().Take(10_000))
         {

@@ -184,6 +184,7 @@ public static class PortFillScenario
                 Backend = probe.Backend,
                 Mode = probe.Mode,
                 Attempts = probe.Attempts,
+                Cgroup = probe.CgroupPath,
                 Sysctls = snapshot,
                 Namespace = ns.Name,
                 Traced = [tid],

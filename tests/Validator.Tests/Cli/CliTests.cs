@@ -16,6 +16,16 @@ public sealed class CliTests
         Assert.Equal(CliApp.BadInput, CliApp.Run(["probe", "--backend", "uprobe", "--pid", "1"]));
     }
 
+    [Theory]
+    [InlineData("--modes", "cgroup:turbo")]
+    [InlineData("--modes", "uprobe:compact")]
+    [InlineData("--modes", "cgroup,cgroup:compact")]
+    [InlineData("--backend", "uprobe")]
+    public void Bench_probe_with_an_unknown_mode_or_backend_is_bad_input(string option, string value)
+    {
+        Assert.Equal(CliApp.BadInput, CliApp.Run(["bench-probe", option, value]));
+    }
+
     [Fact]
     public void Commands_are_registered()
     {

@@ -5,19 +5,24 @@ using PortSelection.Validator.Compare;
 
 namespace PortSelection.Validator.Tests.Compare;
 
-/// <summary>Live: `validate ports` on a 1000-port fill to two destinations (5201, 5202: used by no other test).</summary>
+/// <summary>Live: `validate ports` on a 1000-port fill to two destinations, with the default connect-record order (the
+/// cgroup backend on this machine kind; 5201, 5202) and with the tracepoint backend (5211, 5212): ports used by no other test.</summary>
 [Collection(LiveCollection.Name)]
 public sealed class PortsLiveTests(ITestOutputHelper output)
 {
-    [Fact]
-    public void Live_two_destination_fill_agrees_with_the_model()
+    [Theory]
+    [InlineData("auto", 5201, 5202)]
+    [InlineData("tracepoint", 5211, 5212)]
+    public void Live_two_destination_fill_agrees_with_the_model(string backend, int dport1, int dport2)
     {
         LiveEnvironment.RequireOrSkip();
         var range = new PortRange(40000, 40999);
-        var fill = LiveEnvironment.OrSkip(() => ValidatePorts.Live(range, [5201, 5202]));
+        var backends = ProbeCommand.ParseBackends(backend, PortSelection.Validator.Probe.ProbeBackendSpec.ConnectRecordOrder);
+        var fill = LiveEnvironment.OrSkip(() => ValidatePorts.Live(range, [dport1, dport2], backends));
+        Assert.Contains(fill.Backend, backends);
         var profile = KernelProfile.FromRelease(fill.Header.KernelRelease);
         var r = PortsValidation.Compare(PortsValidation.FromLive(fill), range, profile, fill.Backend.ToString(), fill.Header.KernelRelease, fill.LostEvents);
-        output.WriteLine(r.VerdictLine());
+        output.WriteLine($"{fill.Backend}: {r.VerdictLine()}");
         Assert.Equal([1000, 1000], r.Destinations.Select(d => d.Successes));
         Assert.All(r.Destinations, d => Assert.Equal(501, d.ParitySwitchAt));
         Assert.Equal(0, r.ProbeUserMismatches);

@@ -40,6 +40,28 @@ public sealed class BackendFallbackLiveTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Connect_record_order_tries_the_cgroup_backend_before_the_tracepoints()
+    {
+        LiveEnvironment.RequireOrSkip();
+        using var session = LiveEnvironment.OrSkip(() => ProbeSession.Open(new ProbeOptions { Backends = ProbeBackendSpec.ConnectRecordOrder }));
+        foreach (var a in session.Attempts) output.WriteLine($"{a.Backend}: ok={a.Succeeded} {a.Reason}");
+        var tried = session.Attempts.Select(a => a.Backend).ToList();
+        Assert.Equal(ProbeBackendSpec.ConnectRecordOrder.Take(tried.Count), tried);
+        foreach (var failed in session.Attempts.SkipLast(1))
+        {
+            Assert.False(failed.Succeeded);
+            Assert.Matches(@"E[A-Z0-9]+ \(|cgroup", failed.Reason);
+        }
+        // On this machine kind (probe-notes.md §1): fentry and kprobes fail, cgroup v2 programs work.
+        if (KprobesCompiledOut() && ProbeCgroup.MountPoint() is not null)
+        {
+            Assert.Equal(ProbeBackend.Cgroup, session.Backend);
+            Assert.Equal(ProbeMode.Compact, session.Mode);
+            Assert.Contains(session.CgroupPath!, session.Attempts[^1].Reason, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public void A_single_unavailable_backend_gives_a_one_line_reason()
     {
         LiveEnvironment.RequireOrSkip();

@@ -118,6 +118,6 @@ public sealed class ProbeModeLiveTests(ITestOutputHelper output)
         LiveEnvironment.RequireOrSkip();
         var e = Assert.Throws<ProbeUnavailableException>(() =>
             ProbeSession.Open(new ProbeOptions { Backends = [ProbeBackend.Classic], Mode = ProbeMode.Floor }));
-        Assert.Contains("only on the tracepoint backend", e.Message, StringComparison.Ordinal);
+        Assert.Contains("not available on the classic backend", e.Message, StringComparison.Ordinal);
     }
 }

@@ -16,12 +16,53 @@ public sealed class LeftoverLiveTests(LiveSuiteFixture suite)
 
         Assert.DoesNotContain(result.Namespace, NamespaceJanitor.ListNamespaces());
         Assert.Empty(LiveSuiteFixture.OurNamespaces());
+        Assert.Empty(LiveSuiteFixture.OurCgroups());
+        Assert.Empty(LiveSuiteFixture.OurThreadsInPortselCgroups());
         Assert.Empty(NamespaceJanitor.ListPins());
         Assert.Empty(LiveSuiteFixture.OurChildren());
         Assert.Equal(0, LiveResources.Count);
         Assert.Equal(suite.RangeBefore, LiveSuiteFixture.ReadOrEmpty(LiveSuiteFixture.HostRange));
         Assert.Equal(suite.ReservedBefore, LiveSuiteFixture.ReadOrEmpty(LiveSuiteFixture.HostReserved));
         Assert.Matches(@"^\d+\t\d+\n$", LiveSuiteFixture.ReadOrEmpty(LiveSuiteFixture.HostRange));
+    }
+
+    [Fact]
+    public void Cgroup_backend_scenario_leaves_no_cgroup_or_moved_thread()
+    {
+        LiveEnvironment.RequireOrSkip();
+        var result = LiveEnvironment.OrSkip(() => PortFillScenario.Run(new PortFillRequest
+        {
+            RangeLow = 43000, RangeHigh = 43003, Destinations = [5105], Count = 5,
+            Probe = new PortSelection.Validator.Probe.ProbeOptions { Backends = [PortSelection.Validator.Probe.ProbeBackend.Cgroup] },
+        }));
+        Assert.Equal(4, result.Connects.Count(c => c.Succeeded));
+        Assert.NotNull(result.Header.Cgroup);
+        Assert.DoesNotContain(result.Header.Cgroup, NamespaceJanitor.ListCgroups());
+        Assert.Empty(LiveSuiteFixture.OurCgroups());
+        Assert.Empty(LiveSuiteFixture.OurThreadsInPortselCgroups());
+        Assert.Equal(0, LiveResources.Count);
+    }
+
+    [Fact]
+    public void Cleanup_removes_a_cgroup_of_a_dead_creator()
+    {
+        LiveEnvironment.RequireOrSkip();
+        var mount = PortSelection.Validator.Probe.ProbeCgroup.MountPoint();
+        if (mount is null) Assert.Skip("no cgroup v2 hierarchy mounted here");
+        var pidMax = int.Parse(File.ReadAllText("/proc/sys/kernel/pid_max").Trim());
+        var dead = Path.Combine(mount, $"{NetworkNamespace.Prefix}{pidMax + 1}-1");
+        Directory.CreateDirectory(dead);
+        try
+        {
+            Assert.Contains(dead, NamespaceJanitor.ListCgroups());
+            var report = NamespaceJanitor.Cleanup();
+            Assert.Contains(report, r => r.Kind == "cgroup" && r.Name == dead && r.Action == "removed");
+            Assert.False(Directory.Exists(dead));
+        }
+        finally
+        {
+            if (Directory.Exists(dead)) Directory.Delete(dead);
+        }
     }
 
     [Fact]
