@@ -117,8 +117,7 @@ public static class WorkloadSimulation
 
             nextArrival += spec.Arrivals.NextGapMs(random);
             double pick = random.NextDouble() * acc;
-            int di = 0;
-            while (di < k - 1 && pick >= cumulative[di]) di++;
+            int di = PickDestination(cumulative, pick);
             var target = spec.Destinations[di];
             double occupancy = (inUse[di] / (double)sourceCount + blocked) / r;
             int bin = Math.Clamp((int)Math.Floor(occupancy * 100 + 1e-9), 0, 100);
@@ -239,6 +238,22 @@ public static class WorkloadSimulation
             steps.Add(new WorkloadStep(end, dests.MoveToImmutable(), live, twDest.Count, stepCpuNs / 1e6 / seconds, fails));
             stepCpuNs = 0;
         }
+    }
+
+    /// <summary>
+    /// The first destination whose cumulative weight exceeds <paramref name="pick"/> (the last one when none does):
+    /// a binary search over the non-decreasing <paramref name="cumulative"/> weights.
+    /// </summary>
+    internal static int PickDestination(double[] cumulative, double pick)
+    {
+        int lo = 0, hi = cumulative.Length - 1; // the answer is in lo..hi
+        while (lo < hi)
+        {
+            int mid = (lo + hi) >> 1;
+            if (pick >= cumulative[mid]) lo = mid + 1;
+            else hi = mid;
+        }
+        return lo;
     }
 
     private sealed class BinAccumulator
