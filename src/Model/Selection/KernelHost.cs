@@ -453,6 +453,7 @@ public sealed class KernelHost
         owner.ConnectBound = connectBound;
         owner.Listening = false;
         owner.TimeWait = false;
+        owner.Index = tb.Owners.Count;
         tb.Owners.Add(owner);
         tb.Tally.Add((owner.LocalAddress, owner.BoundDevice), connectBound);
         sk.Owner = owner;
@@ -521,15 +522,18 @@ public sealed class KernelHost
     {
         var tb = Bind.Find(netns, port);
         if (tb is null) return;
-        int idx = -1;
-        for (int k = 0; k < tb.Owners.Count; k++)
-        {
-            var o = tb.Owners[k];
-            if (owner is not null ? ReferenceEquals(o, owner) : o.SocketId == timeWaitSocket && o.TimeWait) { idx = k; break; }
-        }
+        // A TIME_WAIT socket keeps its owner (its id cannot be released before the owner leaves).
+        owner ??= _sockets[timeWaitSocket].Owner is { TimeWait: true } tw ? tw : null;
+        var owners = tb.Owners;
+        int idx = owner is not null && (uint)owner.Index < (uint)owners.Count && ReferenceEquals(owners[owner.Index], owner) ? owner.Index : -1;
         if (idx < 0) return;
-        var removed = tb.Owners[idx];
-        tb.Owners.RemoveAt(idx);
+        var removed = owners[idx];
+        // Owners form an unordered set (the kernel's owner list order is not observable here): swap-remove in O(1).
+        var last = owners[^1];
+        owners[idx] = last;
+        last.Index = idx;
+        owners.RemoveAt(owners.Count - 1);
+        removed.Index = -1;
         var sk = _sockets[removed.SocketId];
         if (ReferenceEquals(sk.Owner, removed)) sk.Owner = null;
         var key = (removed.LocalAddress, removed.BoundDevice);

@@ -11,6 +11,9 @@ public sealed class BindOwner
 {
     internal BindOwner() { }
 
+    /// <summary>Position in its bucket's <see cref="BindBucket.Owners"/> (−1 when in none), for O(1) removal.</summary>
+    internal int Index { get; set; } = -1;
+
     /// <summary>The model socket id (TIME_WAIT owners keep the id of the socket they replaced).</summary>
     public int SocketId { get; internal set; }
     /// <summary>Bound local address; <see cref="Ipv4Address.Any"/> for a wildcard bind.</summary>
