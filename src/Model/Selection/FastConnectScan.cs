@@ -131,10 +131,11 @@ public static class FastConnectScan
         public readonly ScanInputs Req;
         private readonly BindTable _bind;
         private readonly EstablishedTable _ehash;
-        private readonly ulong[] _r, _b, _t, _l, _w, _wNoTs, _wFw2;
-        private readonly int[] _bnWord, _enWord, _twWord;
+        private readonly ulong[] _r, _b, _wNoTs, _wFw2;
+        private readonly PortCostMap.WordData[] _t, _l, _w;       // bucket present (bhash cost), live, TIME_WAIT (ehash cost)
         private readonly PortCostMap _bnCost, _enCost, _twCost;
-        private readonly int[] _tBlockCount, _tBlockCost, _bBlockCount, _lBlockCount, _lBlockCost, _wBlockCount, _wBlockCost;
+        private readonly PortCostMap.BlockData[] _tBlocks, _lBlocks, _wBlocks;
+        private readonly int[] _bBlockCount;
         private readonly PortBitmap _reserved;
         private readonly DestinationTables? _dest;
         private readonly bool _rcu, _resched, _twNever, _fw2Never;
@@ -150,26 +151,20 @@ public static class FastConnectScan
             _ehash = ehash;
             _r = reserved.BitsArray;
             _reserved = reserved;
-            _tBlockCount = bix.Present.BlockCountArray;
-            _tBlockCost = bix.Present.BlockCostArray;
+            _tBlocks = bix.Present.BlocksArray;
             _bBlockCount = bix.BindOwnedBlockCountArray;
-            _lBlockCount = live.BlockCountArray;
-            _lBlockCost = live.BlockCostArray;
+            _lBlocks = live.BlocksArray;
             _b = bix.BindOwnedArray;
-            _t = bix.Present.BitsArray;
+            _t = bix.Present.WordsArray;
             _bnCost = bix.Present;
-            _bnWord = bix.Present.WordCostArray;
-            _l = live.BitsArray;
+            _l = live.WordsArray;
             _enCost = live;
-            _enWord = live.WordCostArray;
             _dest = dest;
-            _w = timeWait.Ports.BitsArray;
+            _w = timeWait.Ports.WordsArray;
             _wNoTs = timeWait.NoTimestampsArray;
             _wFw2 = timeWait.FinWait2Array;
             _twCost = timeWait.Ports;
-            _twWord = timeWait.Ports.WordCostArray;
-            _wBlockCount = timeWait.Ports.BlockCountArray;
-            _wBlockCost = timeWait.Ports.BlockCostArray;
+            _wBlocks = timeWait.Ports.BlocksArray;
             // tcp_twsk_unique() with twp != NULL: no TIME_WAIT 4-tuple of this scan can be reused when tcp_tw_reuse is 0,
             // or 2 and neither end is loopback (the ends are the destination's, the same for every candidate).
             int reuse = req.Config.TcpTwReuse;
@@ -198,7 +193,7 @@ public static class FastConnectScan
                     full = (p & 1) == 0 ? EvenMask : OddMask;
                     m &= full;
                 }
-                ulong stop = m & ~(_r[w] | _b[w] | ((_l[w] | TwBusy(w)) & _t[w]));
+                ulong stop = m & ~(_r[w] | _b[w] | ((_l[w].Bits | TwBusy(w)) & _t[w].Bits));
                 if (stop == 0)
                 {
                     Skip(w, m, full);
@@ -211,7 +206,7 @@ public static class FastConnectScan
                 int bit = BitOperations.TrailingZeroCount(stop);
                 Skip(w, m & ((1UL << bit) - 1), full);
                 int sp = (w << 6) | bit;
-                if ((_w[w] & _t[w] & (1UL << bit)) != 0 && !TimeWaitReusable(sp))
+                if ((_w[w].Bits & _t[w].Bits & (1UL << bit)) != 0 && !TimeWaitReusable(sp))
                 {
                     Skip(w, 1UL << bit, full); // a TIME_WAIT 4-tuple too young: busy, like the reference
                     p = sp + step;
@@ -239,12 +234,9 @@ public static class FastConnectScan
         {
             ref ulong r0 = ref MemoryMarshal.GetArrayDataReference(_r);
             ref ulong b0 = ref MemoryMarshal.GetArrayDataReference(_b);
-            ref ulong t0 = ref MemoryMarshal.GetArrayDataReference(_t);
-            ref ulong l0 = ref MemoryMarshal.GetArrayDataReference(_l);
-            ref ulong tw0 = ref MemoryMarshal.GetArrayDataReference(_w);
-            ref int bw0 = ref MemoryMarshal.GetArrayDataReference(_bnWord);
-            ref int ew0 = ref MemoryMarshal.GetArrayDataReference(_enWord);
-            ref int ww0 = ref MemoryMarshal.GetArrayDataReference(_twWord);
+            ref var t0 = ref MemoryMarshal.GetArrayDataReference(_t);
+            ref var l0 = ref MemoryMarshal.GetArrayDataReference(_l);
+            ref var tw0 = ref MemoryMarshal.GetArrayDataReference(_w);
             // full: even ports (parity 0), odd ports (parity 1) or all (both word sums).
             int q = full == EvenMask ? 0 : full == OddMask ? 1 : -1;
             long reserved = 0, bound = 0, live = 0, tw = 0, bnodes = 0, enodes = 0, twNodes = 0, twBnodes = 0;
@@ -256,8 +248,11 @@ public static class FastConnectScan
                     w += 7;
                     continue;
                 }
-                ulong r = Unsafe.Add(ref r0, w) & full, b = Unsafe.Add(ref b0, w), t = Unsafe.Add(ref t0, w), lv = Unsafe.Add(ref l0, w);
-                ulong wv = Unsafe.Add(ref tw0, w) & full;
+                ref var tWord = ref Unsafe.Add(ref t0, w);
+                ref var lWord = ref Unsafe.Add(ref l0, w);
+                ref var wWord = ref Unsafe.Add(ref tw0, w);
+                ulong r = Unsafe.Add(ref r0, w) & full, b = Unsafe.Add(ref b0, w), t = tWord.Bits, lv = lWord.Bits;
+                ulong wv = wWord.Bits & full;
                 ulong twb = wv == 0 ? 0 : TwBusy(w);
                 if ((full & ~(r | b | ((lv | twb) & t))) != 0) break;
                 ulong nr = full & ~r;
@@ -275,19 +270,19 @@ public static class FastConnectScan
                     reserved += BitOperations.PopCount(r);
                     if (nb + nc == 0) continue;
                 }
-                int bs = q >= 0 ? Unsafe.Add(ref bw0, (w << 1) | q) : Unsafe.Add(ref bw0, w << 1) + Unsafe.Add(ref bw0, (w << 1) | 1);
+                int bs = q >= 0 ? tWord.CostOfParity(q) : tWord.Cost0 + tWord.Cost1;
                 if ((r & t) != 0) bs -= _bnCost.CostOf(w, r & t);
                 bnodes += bs;
                 if (nl != 0)
                 {
-                    int es = q >= 0 ? Unsafe.Add(ref ew0, (w << 1) | q) : Unsafe.Add(ref ew0, w << 1) + Unsafe.Add(ref ew0, (w << 1) | 1);
+                    int es = q >= 0 ? lWord.CostOfParity(q) : lWord.Cost0 + lWord.Cost1;
                     ulong notLive = full & lv & (r | bb);
                     if (notLive != 0) es -= _enCost.CostOf(w, notLive);
                     enodes += es;
                 }
                 if (nt != 0)
                 {
-                    int ts = q >= 0 ? Unsafe.Add(ref ww0, (w << 1) | q) : Unsafe.Add(ref ww0, w << 1) + Unsafe.Add(ref ww0, (w << 1) | 1);
+                    int ts = q >= 0 ? wWord.CostOfParity(q) : wWord.Cost0 + wWord.Cost1;
                     ulong notTw = wv & (r | bb);
                     if (notTw != 0) ts -= _twCost.CostOf(w, notTw);
                     twNodes += ts;
@@ -333,26 +328,31 @@ public static class FastConnectScan
         {
             if (_reserved.AnyInBlock(k)) return false;
             int per = q >= 0 ? 256 : 512;
-            if (Sum(_tBlockCount, k, q) != per) return false;
-            int b = Sum(_bBlockCount, k, q), l = Sum(_lBlockCount, k, q), t = Sum(_wBlockCount, k, q);
+            ref var tb = ref _tBlocks[k];
+            if (Count(tb, q) != per) return false;
+            ref var lb = ref _lBlocks[k];
+            ref var wb = ref _wBlocks[k];
+            int b = q >= 0 ? _bBlockCount[(k << 1) | q] : _bBlockCount[k << 1] + _bBlockCount[(k << 1) | 1];
+            int l = Count(lb, q), t = Count(wb, q);
             if (b == 0 && l + t == per && (t == 0 || (_twNever && !_rcu)))
             {
                 live += l;
                 tw += t;
-                bnodes += Sum(_tBlockCost, k, q);
-                enodes += Sum(_lBlockCost, k, q);
-                if (t != 0) twNodes += Sum(_wBlockCost, k, q);
+                bnodes += Cost(tb, q);
+                enodes += Cost(lb, q);
+                if (t != 0) twNodes += Cost(wb, q);
                 return true;
             }
             if (l == 0 && b == per)
             {
                 bound += per;
-                bnodes += Sum(_tBlockCost, k, q);
+                bnodes += Cost(tb, q);
                 return true;
             }
             return false;
 
-            static int Sum(int[] s, int k, int q) => q >= 0 ? s[(k << 1) | q] : s[k << 1] + s[(k << 1) | 1];
+            static int Count(in PortCostMap.BlockData d, int q) => q == 0 ? d.Count0 : q == 1 ? d.Count1 : d.Count0 + d.Count1;
+            static int Cost(in PortCostMap.BlockData d, int q) => q == 0 ? d.Cost0 : q == 1 ? d.Cost1 : d.Cost0 + d.Cost1;
         }
 
         /// <summary>
@@ -361,7 +361,7 @@ public static class FastConnectScan
         /// </summary>
         private readonly ulong TwBusy(int w)
         {
-            ulong tw = _w[w];
+            ulong tw = _w[w].Bits;
             if (tw == 0 || _twNever) return tw;
             return tw & (_wNoTs[w] | (_fw2Never ? _wFw2[w] : 0));
         }
@@ -384,7 +384,7 @@ public static class FastConnectScan
             ulong nr = m & ~r;                 // not reserved: all have a bucket
             ulong b = _b[w] & nr;              // BindOwned
             ulong c = nr & ~b;                 // ConnectOwned with a live or TIME_WAIT 4-tuple
-            ulong tw = c & _w[w];              // TIME_WAIT
+            ulong tw = c & _w[w].Bits;         // TIME_WAIT
             ulong l = c & ~tw;                 // live
             int nb = BitOperations.PopCount(b), nl = BitOperations.PopCount(l), nt = tw == 0 ? 0 : BitOperations.PopCount(tw);
             int failed = nb + nl + nt;
@@ -411,9 +411,9 @@ public static class FastConnectScan
             if (failed == 0) return;
             if (m == full)
             {
-                N.BhashNodes += WordSum(_bnWord, w, full) - _bnCost.CostOf(w, r & _t[w]);
-                if (nl != 0) N.EhashNodes += WordSum(_enWord, w, full) - _enCost.CostOf(w, m & _l[w] & ~l);
-                if (nt != 0) N.EhashNodes += WordSum(_twWord, w, full) - _twCost.CostOf(w, m & _w[w] & ~tw);
+                N.BhashNodes += WordSum(_t[w], full) - _bnCost.CostOf(w, r & _t[w].Bits);
+                if (nl != 0) N.EhashNodes += WordSum(_l[w], full) - _enCost.CostOf(w, m & _l[w].Bits & ~l);
+                if (nt != 0) N.EhashNodes += WordSum(_w[w], full) - _twCost.CostOf(w, m & _w[w].Bits & ~tw);
             }
             else
             {
@@ -422,8 +422,8 @@ public static class FastConnectScan
             }
         }
 
-        private static int WordSum(int[] sums, int w, ulong full) =>
-            full == EvenMask ? sums[w << 1] : full == OddMask ? sums[(w << 1) | 1] : sums[w << 1] + sums[(w << 1) | 1];
+        private static int WordSum(in PortCostMap.WordData d, ulong full) =>
+            full == EvenMask ? d.Cost0 : full == OddMask ? d.Cost1 : d.Cost0 + d.Cost1;
 
 
         /// <summary>One candidate exactly as <see cref="ConnectScan"/> evaluates it; true when chosen.</summary>

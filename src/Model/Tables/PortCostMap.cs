@@ -1,3 +1,6 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+
 namespace PortSelection.Model.Tables;
 
 /// <summary>
@@ -8,19 +11,14 @@ namespace PortSelection.Model.Tables;
 /// <remarks>
 /// Maintained by <see cref="BindTable"/> and <see cref="EstablishedTable"/> on every insertion and removal; read by
 /// <see cref="Selection.FastConnectScan"/>. Costs are chain positions (1-based, newest first) as counted by the
-/// tables' <c>Find(…, out nodesWalked)</c>.
+/// tables' <c>Find(…, out nodesWalked)</c>. Layout: what a word needs (member bits, the bits of costs other than 1,
+/// the two parity sums) sits together in one 32-byte record, and the four sums of a 512-port block in one 16-byte
+/// record, so that an update or a skipped word touches one cache line per level instead of one per array.
 /// </remarks>
 public sealed class PortCostMap
 {
     /// <summary>Number of 64-bit words (65536 ports).</summary>
     public const int Words = 1024;
-
-    private readonly ulong[] _bits = new ulong[Words];
-    private readonly ulong[] _extra = CreateAllSet(); // ports whose cost is not 1 (all at first: cost 0)
-    private readonly int[] _cost = new int[65536];
-    private readonly int[] _wordCost = new int[Words * 2];
-    private readonly int[] _blockCount = new int[Blocks * 2];
-    private readonly int[] _blockCost = new int[Blocks * 2];
 
     /// <summary>Number of blocks of 8 words (512 ports).</summary>
     public const int Blocks = 128;
@@ -28,29 +26,61 @@ public sealed class PortCostMap
     /// <summary>log2 of the ports per block.</summary>
     public const int BlockShift = 9;
 
-    /// <summary>Members per block <c>k</c> (512 ports, 8 words) and parity <c>q</c> at index <c>2k + q</c>.</summary>
-    public ReadOnlySpan<int> BlockCount => _blockCount;
+    private readonly WordData[] _words = CreateWords();
+    private readonly BlockData[] _blocks = new BlockData[Blocks];
+    private readonly int[] _cost = new int[65536];
 
-    /// <summary>Cost summed per block <c>k</c> and parity <c>q</c> at index <c>2k + q</c>.</summary>
-    public ReadOnlySpan<int> BlockCost => _blockCost;
+    /// <summary>One word: members, members whose cost is not 1 (and non-members: cost 0), cost sums of even and odd ports.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct WordData
+    {
+        public ulong Bits;
+        public ulong Extra;
+        public int Cost0;
+        public int Cost1;
+        private readonly long _pad; // 32 bytes: two words per cache line, never one split across two
 
-    /// <summary>The member bitmap (bit <c>p &amp; 63</c> of word <c>p &gt;&gt; 6</c>).</summary>
-    public ReadOnlySpan<ulong> Bits => _bits;
+        /// <summary>The cost sum of parity <paramref name="q"/> (0 even, 1 odd).</summary>
+        public readonly int CostOfParity(int q) => q == 0 ? Cost0 : Cost1;
+    }
+
+    /// <summary>One block: members and cost sums of even and odd ports.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct BlockData
+    {
+        public int Count0;
+        public int Count1;
+        public int Cost0;
+        public int Cost1;
+    }
+
+    /// <summary>Members of block <paramref name="k"/> (512 ports, 8 words) of parity <paramref name="q"/> (0 even, 1 odd).</summary>
+    public int BlockCount(int k, int q) => q == 0 ? _blocks[k].Count0 : _blocks[k].Count1;
+
+    /// <summary>Cost summed over block <paramref name="k"/> and parity <paramref name="q"/>.</summary>
+    public int BlockCost(int k, int q) => q == 0 ? _blocks[k].Cost0 : _blocks[k].Cost1;
+
+    /// <summary>The members of word <paramref name="w"/> (bit <c>p &amp; 63</c> of word <c>p &gt;&gt; 6</c>).</summary>
+    public ulong BitsOf(int w) => _words[w].Bits;
 
     /// <summary>
-    /// Ports whose cost is not 1 (members or not). Costs of members are chain positions, nearly always 1, so the cost of
-    /// a set of members is its size plus <c>cost − 1</c> over the few of them in this bitmap (<see cref="CostOf"/>).
+    /// Ports of word <paramref name="w"/> whose cost is not 1 (members or not). Costs of members are chain positions,
+    /// nearly always 1, so the cost of a set of members is its size plus <c>cost − 1</c> over the few of them in this
+    /// bitmap (<see cref="CostOf"/>).
     /// </summary>
-    public ReadOnlySpan<ulong> Extra => _extra;
+    public ulong ExtraOf(int w) => _words[w].Extra;
+
+    /// <summary>Cost summed over word <paramref name="w"/> and parity <paramref name="q"/> (0 even, 1 odd).</summary>
+    public int WordCost(int w, int q) => _words[w].CostOfParity(q);
 
     /// <summary>Cost summed over the members <paramref name="members"/> of word <paramref name="w"/> (all must be members).</summary>
     public int CostOf(int w, ulong members)
     {
-        int s = System.Numerics.BitOperations.PopCount(members);
-        ulong x = members & _extra[w];
+        int s = BitOperations.PopCount(members);
+        ulong x = members & _words[w].Extra;
         while (x != 0)
         {
-            s += _cost[(w << 6) | System.Numerics.BitOperations.TrailingZeroCount(x)] - 1;
+            s += _cost[(w << 6) | BitOperations.TrailingZeroCount(x)] - 1;
             x &= x - 1;
         }
         return s;
@@ -59,48 +89,66 @@ public sealed class PortCostMap
     /// <summary>Cost per port (0 for non-members).</summary>
     public ReadOnlySpan<int> Cost => _cost;
 
-    /// <summary>Cost summed over word <c>w</c> and parity <c>q</c> at index <c>2w + q</c>.</summary>
-    public ReadOnlySpan<int> WordCost => _wordCost;
-
-    internal ulong[] BitsArray => _bits;
-    internal int[] WordCostArray => _wordCost;
-    internal int[] BlockCountArray => _blockCount;
-    internal int[] BlockCostArray => _blockCost;
+    internal WordData[] WordsArray => _words;
+    internal BlockData[] BlocksArray => _blocks;
 
     /// <summary>Number of members.</summary>
     public int Count { get; private set; }
 
     /// <summary>True when <paramref name="port"/> is a member.</summary>
-    public bool Contains(int port) => (_bits[port >> 6] & (1UL << (port & 63))) != 0;
+    public bool Contains(int port) => (_words[port >> 6].Bits & (1UL << (port & 63))) != 0;
 
     /// <summary>Adds or removes <paramref name="port"/>; a removed port's cost drops to 0.</summary>
     public void Set(int port, bool member)
     {
         ulong bit = 1UL << (port & 63);
-        ref ulong w = ref _bits[port >> 6];
-        bool had = (w & bit) != 0;
+        ref var w = ref _words[port >> 6];
+        bool had = (w.Bits & bit) != 0;
         if (had == member) return;
-        if (member) { w |= bit; Count++; _blockCount[((port >> BlockShift) << 1) | (port & 1)]++; }
-        else { w &= ~bit; Count--; _blockCount[((port >> BlockShift) << 1) | (port & 1)]--; SetCost(port, 0); }
+        ref var b = ref _blocks[port >> BlockShift];
+        if (member)
+        {
+            w.Bits |= bit;
+            Count++;
+            if ((port & 1) == 0) b.Count0++; else b.Count1++;
+        }
+        else
+        {
+            w.Bits &= ~bit;
+            Count--;
+            if ((port & 1) == 0) b.Count0--; else b.Count1--;
+            SetCost(port, 0);
+        }
     }
 
-    /// <summary>Sets the cost of <paramref name="port"/> (keeps the word sums current).</summary>
+    /// <summary>Sets the cost of <paramref name="port"/> (keeps the word and block sums current).</summary>
     public void SetCost(int port, int cost)
     {
-        int d = cost - _cost[port];
+        ref int c = ref _cost[port];
+        int d = cost - c;
         if (d == 0) return;
-        _cost[port] = cost;
+        c = cost;
+        ref var w = ref _words[port >> 6];
         ulong bit = 1UL << (port & 63);
-        if (cost != 1) _extra[port >> 6] |= bit;
-        else _extra[port >> 6] &= ~bit;
-        _wordCost[((port >> 6) << 1) | (port & 1)] += d;
-        _blockCost[((port >> BlockShift) << 1) | (port & 1)] += d;
+        if (cost != 1) w.Extra |= bit;
+        else w.Extra &= ~bit;
+        ref var b = ref _blocks[port >> BlockShift];
+        if ((port & 1) == 0)
+        {
+            w.Cost0 += d;
+            b.Cost0 += d;
+        }
+        else
+        {
+            w.Cost1 += d;
+            b.Cost1 += d;
+        }
     }
 
-    private static ulong[] CreateAllSet()
+    private static WordData[] CreateWords()
     {
-        var a = new ulong[Words];
-        Array.Fill(a, ~0UL);
+        var a = new WordData[Words];
+        for (int i = 0; i < a.Length; i++) a[i].Extra = ~0UL; // every cost starts at 0, which is not 1
         return a;
     }
 }

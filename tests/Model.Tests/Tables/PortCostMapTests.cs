@@ -34,9 +34,9 @@ public class PortCostMapTests
             {
                 ulong members = 0;
                 for (int b = 0; b < 64; b++) if (plain.ContainsKey((w << 6) | b)) members |= 1UL << b;
-                Assert.Equal(members, map.Bits[w]);
+                Assert.Equal(members, map.BitsOf(w));
                 for (int q = 0; q < 2; q++)
-                    Assert.Equal(plain.Where(kv => kv.Key >> 6 == w && (kv.Key & 1) == q).Sum(kv => kv.Value), map.WordCost[(w << 1) | q]);
+                    Assert.Equal(plain.Where(kv => kv.Key >> 6 == w && (kv.Key & 1) == q).Sum(kv => kv.Value), map.WordCost(w, q));
                 foreach (var mask in t.masks)
                 {
                     ulong subset = members & mask;
@@ -49,8 +49,8 @@ public class PortCostMapTests
                 for (int q = 0; q < 2; q++)
                 {
                     var inBlock = plain.Where(kv => kv.Key >> 9 == k && (kv.Key & 1) == q).ToList();
-                    Assert.Equal(inBlock.Count, map.BlockCount[(k << 1) | q]);
-                    Assert.Equal(inBlock.Sum(kv => kv.Value), map.BlockCost[(k << 1) | q]);
+                    Assert.Equal(inBlock.Count, map.BlockCount(k, q));
+                    Assert.Equal(inBlock.Sum(kv => kv.Value), map.BlockCost(k, q));
                 }
         }).Check(Config.QuickThrowOnFailure.WithMaxTest(300));
 }
