@@ -1,11 +1,13 @@
 using BenchmarkDotNet.Attributes;
+using PortSelection.Model.Kernel;
 using PortSelection.Model.Ports;
 using PortSelection.Model.Selection;
 
 namespace PortSelection.Benchmarks;
 
 /// <summary>
-/// Memory per simulated socket (era E, 6.18, default range 32768–60999, connects without TIME_WAIT).
+/// Memory per simulated socket (era E, 6.18, default range 32768–60999, connects without TIME_WAIT; port_offset per
+/// destination from a seeded SipHash secret, <see cref="KernelPortOffset.ForSimulation"/>, as in the workload simulation).
 /// <para><b>Build10k / Build100k</b>: a fresh <see cref="KernelHost"/> and N = 10,000 or 100,000 live connections made
 /// with <see cref="KernelHost.Socket"/> + <see cref="KernelHost.ConnectFast"/>, spread round-robin over
 /// <see cref="Destinations"/> destinations (10.1.0.d:443). OperationsPerInvoke = N, so the Allocated column is the bytes
@@ -66,7 +68,9 @@ public class SocketMemoryBenchmarks
     /// <summary>Builds a host with <paramref name="n"/> live connections; returns it and the sum of the chosen ports.</summary>
     private KernelHost Build(int n, out long portSum, int[]? ring = null, int[]? ringPair = null)
     {
-        var h = Hosts.Empty("6.18.44", reference: false);
+        var profile = KernelProfile.FromRelease("6.18.44");
+        var h = new KernelHost(profile, new SeededDraws(42), KernelPortOffset.ForSimulation(profile, new SeededDraws(42 ^ 0x5EED)));
+        h.AddNamespace(new NamespaceConfig { Range = new PortRange(32768, 60999) });
         int d = _dst.Length, pairs = d * _src.Length;
         long sum = 0;
         for (int i = 0; i < n; i++)
