@@ -51,7 +51,7 @@ public static class WorkloadSimulation
             LocalPortRange = spec.PerSocketRange, Timestamps = spec.Timestamps, BindAddressNoPort = sources.Length > 0,
         };
 
-        var closes = new CloseQueue();
+        var closes = CloseQueue.For(spec.Arrivals.RatePerSecond / 1000.0, spec.Lifetime.MeanMs);
         var twExpiry = new Queue<(int Socket, long Due)>(); // due times never decrease: first in, first due
         var twDest = new Dictionary<int, (int Dest, long Due)>(); // socket id → destination and end of its TIME_WAIT
         var inUse = new int[k];
