@@ -60,7 +60,7 @@ public static class SynQueueOccupancy
 
     /// <summary>
     /// Smallest <c>tcp_max_syn_backlog</c> M whose 3/4 rule admits <paramref name="requests"/> requests with cookies off:
-    /// <c>M − ⌊M/4⌋ + 1 ≥ n</c> (e.g. n = 1000 ⇒ M = 1332).
+    /// <c>M − ⌊M/4⌋ + 1 ≥ n</c> (e.g. n = 1000 ⇒ M = 1331: 1331 − 332 + 1 = 1000; listen-queues.md §10.2 rounds it to ≈ 1332).
     /// </summary>
     /// <param name="requests">n ≥ 0.</param>
     /// <remarks>The 3/4 rule, every era (v2.6.32 … 6.18 <c>tcp_conn_request</c> l.7494).</remarks>

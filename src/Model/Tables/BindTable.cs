@@ -102,7 +102,7 @@ public sealed class BindTable
         for (var b = next; b is not null; b = b.ChainNext)
         {
             var present = IndexFor(b.Netns).Present;
-            present.SetCost(b.Port, present.Cost[b.Port] - 1);
+            present.SetCost(b.Port, present.CostAt(b.Port) - 1);
         }
         _free.Push(tb);
     }

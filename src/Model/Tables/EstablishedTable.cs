@@ -72,7 +72,7 @@ public sealed class EstablishedTable
         var match = destination?.EntryAt(port);
         if (match is not null)
         {
-            nodesWalked = match.TimeWait ? destination!.TimeWait.Ports.Cost[port] : destination!.Live.Cost[port];
+            nodesWalked = match.TimeWait ? destination!.TimeWait.Ports.CostAt(port) : destination!.Live.CostAt(port);
             return match;
         }
         nodesWalked = 0;
@@ -173,7 +173,7 @@ public sealed class EstablishedTable
         {
             var map = e.TimeWait ? e.Destination!.TimeWaitForUpdate().Ports : e.Destination!.Live;
             int lp = e.Tuple.LocalPort;
-            map.SetCost(lp, map.Cost[lp] - 1);
+            map.SetCost(lp, map.CostAt(lp) - 1);
         }
     }
 
@@ -226,7 +226,7 @@ public sealed class EstablishedTable
         if (e.TimeWait)
         {
             _timeWaitCount++;
-            int cost = live.Cost[port];
+            int cost = live.CostAt(port);
             live.Set(port, false);
             var tw = d.TimeWaitForUpdate();
             tw.Set(e);

@@ -28,7 +28,8 @@ public sealed class PortCostMap
 
     private readonly WordData[] _words = CreateWords();
     private readonly BlockData[] _blocks = new BlockData[Blocks];
-    private readonly int[] _cost = new int[65536];
+    private const int CostChunkShift = 10;                            // per-port costs in chunks of 1024 ports,
+    private readonly int[]?[] _cost = new int[]?[65536 >> CostChunkShift]; // allocated when a port of the chunk gets a cost
 
     /// <summary>One word: members, members whose cost is not 1 (and non-members: cost 0), cost sums of even and odd ports.</summary>
     [StructLayout(LayoutKind.Sequential)]
@@ -80,14 +81,14 @@ public sealed class PortCostMap
         ulong x = members & _words[w].Extra;
         while (x != 0)
         {
-            s += _cost[(w << 6) | BitOperations.TrailingZeroCount(x)] - 1;
+            s += CostAt((w << 6) | BitOperations.TrailingZeroCount(x)) - 1;
             x &= x - 1;
         }
         return s;
     }
 
-    /// <summary>Cost per port (0 for non-members).</summary>
-    public ReadOnlySpan<int> Cost => _cost;
+    /// <summary>The cost of <paramref name="port"/> (0 for non-members).</summary>
+    public int CostAt(int port) => _cost[port >> CostChunkShift] is { } chunk ? chunk[port & ((1 << CostChunkShift) - 1)] : 0;
 
     internal WordData[] WordsArray => _words;
     internal BlockData[] BlocksArray => _blocks;
@@ -124,7 +125,13 @@ public sealed class PortCostMap
     /// <summary>Sets the cost of <paramref name="port"/> (keeps the word and block sums current).</summary>
     public void SetCost(int port, int cost)
     {
-        ref int c = ref _cost[port];
+        var chunk = _cost[port >> CostChunkShift];
+        if (chunk is null)
+        {
+            if (cost == 0) return;
+            chunk = _cost[port >> CostChunkShift] = new int[1 << CostChunkShift];
+        }
+        ref int c = ref chunk[port & ((1 << CostChunkShift) - 1)];
         int d = cost - c;
         if (d == 0) return;
         c = cost;
