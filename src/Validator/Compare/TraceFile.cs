@@ -26,30 +26,103 @@ public sealed record TraceFile
     /// <summary>Lost events from the footer (0 when absent).</summary>
     public long LostEvents { get; init; }
 
-    /// <summary>Reads a trace file.</summary>
+    /// <summary>Most lines a trace may have (the rest of a longer file is ignored).</summary>
+    public const int MaxLines = 10_000_000;
+
+    /// <summary>
+    /// Reads a trace file: its bytes are split into lines in a pooled buffer and event lines are parsed in place
+    /// (<see cref="TraceEventLine"/>, no per-line allocation); the other lines (header, footer, anything unusual) go
+    /// through the general per-line parser, which also words the errors.
+    /// </summary>
     /// <exception cref="FormatException">The file is not a portsel trace (message names the line).</exception>
     public static TraceFile Read(string path)
     {
-        using var reader = new StreamReader(path);
-        return Read(reader);
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+        var state = new ReadState();
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(1 << 16);
+        try
+        {
+            int start = 0, end = 0, lineNo = 0;
+            bool eof = false, first = true;
+            while (lineNo < MaxLines)
+            {
+                int nl = buffer.AsSpan(start, end - start).IndexOf((byte)'\n');
+                if (nl < 0 && !eof)
+                {
+                    // Keep the partial line, make room (or a bigger buffer for a long line), read on.
+                    if (start > 0)
+                    {
+                        Buffer.BlockCopy(buffer, start, buffer, 0, end - start);
+                        end -= start;
+                        start = 0;
+                    }
+                    if (end == buffer.Length)
+                    {
+                        var bigger = System.Buffers.ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+                        Buffer.BlockCopy(buffer, 0, bigger, 0, end);
+                        System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+                        buffer = bigger;
+                    }
+                    int n = stream.Read(buffer, end, buffer.Length - end);
+                    if (n == 0) eof = true;
+                    end += n;
+                    continue;
+                }
+                if (nl < 0 && start == end) break; // end of file after a final newline
+                var line = nl < 0 ? buffer.AsSpan(start, end - start) : buffer.AsSpan(start, nl);
+                start = nl < 0 ? end : start + nl + 1;
+                if (first)
+                {
+                    first = false;
+                    if (line.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF])) line = line[3..]; // UTF-8 BOM
+                }
+                if (line.Length > 0 && line[^1] == (byte)'\r') line = line[..^1];
+                if (line.IndexOf((byte)'\r') >= 0)
+                {
+                    // A lone CR also ends a line for TextReader.ReadLine: let the general reader number such a file's lines.
+                    stream.Position = 0;
+                    using var reader = new StreamReader(stream);
+                    return Read(reader);
+                }
+                lineNo++;
+                if (TraceEventLine.TryParse(line, out var e)) state.Events.Add(e);
+                else state.Line(System.Text.Encoding.UTF8.GetString(line), lineNo);
+                if (nl < 0) break;
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
+        return state.Result();
     }
 
-    /// <summary>Reads a trace from a reader (at most 10 million lines).</summary>
+    /// <summary>Reads a trace from a reader (at most <see cref="MaxLines"/> lines).</summary>
     /// <exception cref="FormatException">Malformed content (message names the line).</exception>
     public static TraceFile Read(TextReader reader)
     {
-        string? release = null;
-        int hz = 0;
-        JiffiesAnchor? anchor = null;
-        string backend = "unknown";
-        var sysctls = new Dictionary<string, string>();
-        var events = new List<ProbeEvent>();
-        long lost = 0;
+        var state = new ReadState();
         var lineNo = 0;
-        for (string? line; lineNo < 10_000_000 && (line = reader.ReadLine()) is not null;)
+        for (string? line; lineNo < MaxLines && (line = reader.ReadLine()) is not null;)
+            state.Line(line, ++lineNo);
+        return state.Result();
+    }
+
+    /// <summary>What has been read so far; <see cref="Line"/> is the general per-line parser.</summary>
+    private sealed class ReadState
+    {
+        private string? _release;
+        private int _hz;
+        private JiffiesAnchor? _anchor;
+        private string _backend = "unknown";
+        private readonly Dictionary<string, string> _sysctls = [];
+        private long _lost;
+
+        public List<ProbeEvent> Events { get; } = [];
+
+        public void Line(string line, int lineNo)
         {
-            lineNo++;
-            if (string.IsNullOrWhiteSpace(line)) continue;
+            if (string.IsNullOrWhiteSpace(line)) return;
             JsonDocument doc;
             try { doc = JsonDocument.Parse(line); }
             catch (JsonException e) { throw new FormatException($"trace line {lineNo}: not JSON ({e.Message})"); }
@@ -63,20 +136,20 @@ public sealed record TraceFile
                     switch (type.GetString())
                     {
                         case "header":
-                            release = o.GetProperty("kernel_release").GetString();
-                            hz = o.GetProperty("hz").GetInt32();
-                            if (o.TryGetProperty("backend", out var b)) backend = b.GetString() ?? backend;
+                            _release = o.GetProperty("kernel_release").GetString();
+                            _hz = o.GetProperty("hz").GetInt32();
+                            if (o.TryGetProperty("backend", out var b)) _backend = b.GetString() ?? _backend;
                             if (o.TryGetProperty("jiffies_anchor", out var j) && j.ValueKind == JsonValueKind.Object)
-                                anchor = new JiffiesAnchor(j.GetProperty("jiffies").GetUInt64(), j.GetProperty("monotonic_ns").GetInt64(),
+                                _anchor = new JiffiesAnchor(j.GetProperty("jiffies").GetUInt64(), j.GetProperty("monotonic_ns").GetInt64(),
                                     j.GetProperty("read_start_ns").GetInt64(), j.GetProperty("read_end_ns").GetInt64());
                             if (o.TryGetProperty("sysctls", out var s) && s.ValueKind == JsonValueKind.Object)
-                                foreach (var p in s.EnumerateObject()) sysctls[p.Name] = p.Value.GetString() ?? "";
+                                foreach (var p in s.EnumerateObject()) _sysctls[p.Name] = p.Value.GetString() ?? "";
                             break;
                         case "event":
-                            events.Add(ParseEvent(o));
+                            Events.Add(ParseEvent(o));
                             break;
                         case "footer":
-                            if (o.TryGetProperty("lost_events", out var l)) lost = l.GetInt64();
+                            if (o.TryGetProperty("lost_events", out var l)) _lost = l.GetInt64();
                             break;
                     }
                 }
@@ -86,11 +159,15 @@ public sealed record TraceFile
                 }
             }
         }
-        if (release is null) throw new FormatException("trace has no header line");
-        return new TraceFile
+
+        public TraceFile Result()
         {
-            KernelRelease = release, Hz = hz, Jiffies = anchor, Backend = backend, Sysctls = sysctls, Events = events, LostEvents = lost,
-        };
+            if (_release is null) throw new FormatException("trace has no header line");
+            return new TraceFile
+            {
+                KernelRelease = _release, Hz = _hz, Jiffies = _anchor, Backend = _backend, Sysctls = _sysctls, Events = Events, LostEvents = _lost,
+            };
+        }
     }
 
     private static ProbeEvent ParseEvent(JsonElement o)
@@ -105,7 +182,9 @@ public sealed record TraceFile
             TimestampNs = ULong("ts_ns"),
             DurationNs = ULong("duration_ns"),
             Socket = Str("sk") is { } sk && sk.StartsWith("0x", StringComparison.Ordinal)
-                ? ulong.Parse(sk.AsSpan(2), NumberStyles.HexNumber, CultureInfo.InvariantCulture) : 0,
+                ? ulong.TryParse(sk.AsSpan(2), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var socket)
+                    ? socket : throw new FormatException($"bad socket '{sk}' (0x and at most 16 hex digits)")
+                : 0,
             Pid = UInt("pid"),
             Tid = UInt("tid"),
             Cpu = UInt("cpu"),
@@ -141,7 +220,12 @@ public sealed record TraceFile
         var parts = text.Split('.');
         if (parts.Length != 4) throw new FormatException($"bad IPv4 address '{text}'");
         uint v = 0;
-        for (var i = 0; i < 4; i++) v |= (uint)byte.Parse(parts[i], CultureInfo.InvariantCulture) << (8 * i);
+        for (var i = 0; i < 4; i++)
+        {
+            if (!byte.TryParse(parts[i], NumberStyles.Integer, CultureInfo.InvariantCulture, out var octet))
+                throw new FormatException($"bad IPv4 address '{text}'");
+            v |= (uint)octet << (8 * i);
+        }
         return v;
     }
 }
