@@ -459,8 +459,7 @@ public static class FastConnectScan
                     }
                 }
                 N.Locks++;
-                _bind.Find(Req.Netns, Req.NetHashMix, port, out bn);
-                N.BhashNodes += bn;
+                N.BhashNodes += bn; // the locked re-walk of the same chain (nothing changed in between)
                 if (tb is null) { Created = true; return true; }
                 return LockedCheck(tuple);
             }

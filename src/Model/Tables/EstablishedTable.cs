@@ -17,6 +17,7 @@ public sealed class EstablishedTable
     private readonly EstablishedEntry?[] _heads; // bucket index → newest entry (intrusive chain)
     private readonly Func<int, FourTuple, uint> _bucketOf;
     private readonly Dictionary<DestinationKey, DestinationTables> _destinations = [];
+    private DestinationTables? _lastDestination; // the latest looked up (destination tables are never removed)
     private readonly PortCostMap _emptyLive = new();
     private readonly TimeWaitPortMap _emptyTimeWait = new();
     private readonly Stack<EstablishedEntry> _free = new(); // recycled entries (no allocation per connect)
@@ -178,7 +179,15 @@ public sealed class EstablishedTable
     }
 
     /// <summary>The per-destination tables of <paramref name="key"/>, or null when it never had an entry.</summary>
-    public DestinationTables? DestinationOf(DestinationKey key) => _destinations.GetValueOrDefault(key);
+    public DestinationTables? DestinationOf(DestinationKey key)
+    {
+        // Runs of connects to one destination (fills, one-destination workloads) skip the dictionary.
+        var last = _lastDestination;
+        if (last is not null && last.Key == key) return last;
+        var d = _destinations.GetValueOrDefault(key);
+        if (d is not null) _lastDestination = d;
+        return d;
+    }
 
     private DestinationTables DestinationFor(DestinationKey key)
     {
