@@ -18,7 +18,7 @@ namespace PortSelection.Model.Selection;
 /// from i = 1, 3.x; era B from i = 0, 07f4c90062f8; eras C–E two parity passes with one wrap subtraction, 1580ab63fc9a;
 /// 6.8 step 1 with a per-socket range, 207184853dbd) is cut into ascending runs of ports. Each run is read 64 ports a
 /// word from the bitmaps reserved (R, the netns sysctl), BindOwned (B, <see cref="NetnsBindIndex"/>), bucket present
-/// (T) and live 4-tuple to this destination (L, <see cref="EstablishedTable.LiveIndexOf"/>). A candidate in
+/// (T) and live 4-tuple to this destination (L, <see cref="DestinationTables.Live"/>). A candidate in
 /// R ∪ B ∪ (L ∩ T) is always skipped with a fixed set of counters; every other candidate (free, shared with other
 /// destinations, or a TIME_WAIT match, whose reuse depends on time) is evaluated exactly like the reference.</para>
 /// <para>Counters of skipped words are popcounts; chain nodes (bhash and ehash) are the chain positions kept per port

@@ -30,9 +30,6 @@ public sealed class DestinationTables
     /// <summary>Ports whose 4-tuple to this destination is held by a TIME_WAIT entry (an empty map until the first one).</summary>
     public TimeWaitPortMap TimeWait => _timeWait ?? _emptyTimeWait;
 
-    /// <summary>Number of entries (live and TIME_WAIT).</summary>
-    public int Count { get; private set; }
-
     /// <summary>The entry whose local port is <paramref name="port"/>, or null.</summary>
     public EstablishedEntry? EntryAt(int port) => _slots[port >> ChunkShift]?[port & (ChunkSize - 1)];
 
@@ -48,7 +45,6 @@ public sealed class DestinationTables
         ref var slot = ref chunk[port & (ChunkSize - 1)];
         if (slot is not null) return false;
         slot = entry;
-        Count++;
         return true;
     }
 
@@ -58,7 +54,6 @@ public sealed class DestinationTables
         var chunk = _slots[port >> ChunkShift];
         if (chunk is null || chunk[port & (ChunkSize - 1)] is null) return;
         chunk[port & (ChunkSize - 1)] = null;
-        Count--;
     }
 
     /// <summary>The entries in local-port order.</summary>

@@ -195,19 +195,6 @@ public sealed class EstablishedTable
         return d;
     }
 
-    /// <summary>
-    /// The ports whose 4-tuple to <paramref name="key"/>'s destination is held by a live (non-TIME_WAIT) entry, with
-    /// the ehash chain position of that entry as cost; kept current by insertion, removal and TIME_WAIT entry.
-    /// </summary>
-    public PortCostMap LiveIndexOf(DestinationKey key) => DestinationOf(key)?.Live ?? _emptyLive;
-
-    /// <summary>
-    /// The ports whose 4-tuple to <paramref name="key"/>'s destination is held by a TIME_WAIT entry, with the ehash
-    /// chain position of that entry as cost and the attributes that rule out reuse; kept current like
-    /// <see cref="LiveIndexOf"/>.
-    /// </summary>
-    public TimeWaitPortMap TimeWaitIndexOf(DestinationKey key) => DestinationOf(key)?.TimeWait ?? _emptyTimeWait;
-
     /// <summary>An empty live index (for destinations without entries).</summary>
     internal PortCostMap EmptyLive => _emptyLive;
 

@@ -13,11 +13,14 @@ public sealed class NetnsBindIndex
     /// <summary>Ports with a bucket; cost = nodes a bhash lookup of the port walks (its chain position).</summary>
     public PortCostMap Present { get; } = new();
 
-    /// <summary>Ports whose bucket is BindOwned.</summary>
-    public ReadOnlySpan<ulong> BindOwned => _bindOwned;
-
+    /// <summary>Ports whose bucket is BindOwned (bit <c>p &amp; 63</c> of word <c>p &gt;&gt; 6</c>), read in place by the fast scan.</summary>
     internal ulong[] BindOwnedArray => _bindOwned;
+
+    /// <summary>BindOwned ports per block <c>k</c> (512 ports) and parity <c>q</c> at index <c>2k + q</c>.</summary>
     internal int[] BindOwnedBlockCountArray => _bindOwnedBlockCount;
+
+    /// <summary>True when <paramref name="port"/>'s bucket is BindOwned.</summary>
+    public bool IsBindOwned(int port) => (_bindOwned[port >> 6] & (1UL << (port & 63))) != 0;
 
     /// <summary>Marks <paramref name="port"/> BindOwned or not.</summary>
     public void SetBindOwned(int port, bool on)
@@ -28,7 +31,4 @@ public sealed class NetnsBindIndex
         w ^= bit;
         _bindOwnedBlockCount[((port >> PortCostMap.BlockShift) << 1) | (port & 1)] += on ? 1 : -1;
     }
-
-    /// <summary>BindOwned ports per block <c>k</c> (512 ports) and parity <c>q</c> at index <c>2k + q</c>.</summary>
-    public ReadOnlySpan<int> BindOwnedBlockCount => _bindOwnedBlockCount;
 }

@@ -18,14 +18,12 @@ public sealed class TimeWaitPortMap
     /// <summary>TIME_WAIT ports; cost = nodes an ehash lookup of the 4-tuple walks (its chain position).</summary>
     public PortCostMap Ports { get; } = new();
 
-    /// <summary>TIME_WAIT ports whose peer sent no timestamps (<c>tw_ts_recent_stamp == 0</c>).</summary>
-    public ReadOnlySpan<ulong> NoTimestamps => _noTimestamps;
-
+    /// <summary>TIME_WAIT ports whose peer sent no timestamps (<c>tw_ts_recent_stamp == 0</c>), read in place by the fast scan.</summary>
     internal ulong[] NoTimestampsArray => _noTimestamps;
+
+    /// <summary>TIME_WAIT ports in the FIN_WAIT2 substate, read in place by the fast scan.</summary>
     internal ulong[] FinWait2Array => _finWait2;
 
-    /// <summary>TIME_WAIT ports in the FIN_WAIT2 substate.</summary>
-    public ReadOnlySpan<ulong> FinWait2 => _finWait2;
 
     /// <summary>Adds the port of a TIME_WAIT <paramref name="entry"/> with its attributes, or updates them.</summary>
     public void Set(EstablishedEntry entry)
