@@ -38,7 +38,15 @@ public sealed record TraceFile
     public static TraceFile Read(string path)
     {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+        if (!stream.CanSeek)
+        {
+            // A pipe or FIFO: no length to size the list, no rewind for the lone-CR case — the general reader.
+            using var pipeReader = new StreamReader(stream);
+            return Read(pipeReader);
+        }
         var state = new ReadState();
+        // An event line is 150–300 bytes: size the list once instead of doubling it through the large-object heap.
+        state.Events.Capacity = (int)Math.Min(stream.Length / 150 + 16, MaxLines);
         var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(1 << 16);
         try
         {
