@@ -43,11 +43,26 @@ public static class FastConnectScan
     /// <summary>Runs one scan from inputs given as a value (no request object).</summary>
     internal static FastScanOutcome ScanFrom(in ScanInputs req, BindTable bind, EstablishedTable ehash, PerturbState perturb, IRandomDraws draws)
     {
+        var dest = ehash.DestinationOf(new DestinationKey(req.Netns, req.Destination));
+        var o = ScanWith(req, req.Config.Reserved, bind.IndexOf(req.Netns), dest?.Live ?? ehash.EmptyLive, dest?.TimeWait ?? ehash.EmptyTimeWait,
+            new HostTables(req, bind, ehash, dest), perturb, draws);
+        o.ReusedTimeWait = o.TimeWaitReused ? dest!.EntryAt(o.Port!.Value) : null;
+        o.Destination = dest;
+        return o;
+    }
+
+    /// <summary>
+    /// Runs one scan over the port indexes of one namespace and destination, with <paramref name="tables"/> for the
+    /// candidates that need a lookup (the bhash bucket and the ehash entry of a candidate the bitmaps cannot decide).
+    /// The outcome's <see cref="FastScanOutcome.TimeWaitReused"/> says whether the chosen port's TIME_WAIT 4-tuple is
+    /// taken over (<see cref="FastScanOutcome.ReusedTimeWait"/> is left to the caller).
+    /// </summary>
+    internal static FastScanOutcome ScanWith<T>(in ScanInputs req, PortBitmap reserved, NetnsBindIndex bix, PortCostMap live, TimeWaitPortMap timeWait,
+        T tables, PerturbState perturb, IRandomDraws draws) where T : struct, IScanTables
+    {
         var p = req.Profile;
         var (range, localPorts) = p.PerSocketRangeClamp ? req.SocketRange.Clamp(req.Config.Range) : (req.Config.Range, false);
-        var bix = bind.IndexOf(req.Netns);
-        var dest = ehash.DestinationOf(new DestinationKey(req.Netns, req.Destination));
-        var w = new Walker(req, bind, ehash, req.Config.Reserved, bix, dest?.Live ?? ehash.EmptyLive, dest?.TimeWait ?? ehash.EmptyTimeWait, dest);
+        var w = new Walker<T>(req, reserved, bix, live, timeWait, tables);
         var o = new FastScanOutcome { PortOffset = req.PortOffset, ScanRange = range, I = -1 };
         switch (p.Era)
         {
@@ -56,13 +71,12 @@ public static class FastConnectScan
             default: ScanModern(ref w, ref o, perturb, draws, localPorts && p.PerSocketRangeStepOne); break;
         }
         o.Counters = w.N;
-        o.ReusedTimeWait = o.Port is null ? null : w.ReusedTw;
+        o.TimeWaitReused = o.Port is not null && w.ReusedTw;
         o.CreatedBucket = o.Port is not null && w.Created;
-        o.Destination = dest;
         return o;
     }
 
-    private static void ScanEraAB(ref Walker w, ref FastScanOutcome o, PerturbState st, bool eraA)
+    private static void ScanEraAB<T>(ref Walker<T> w, ref FastScanOutcome o, PerturbState st, bool eraA) where T : struct, IScanTables
     {
         var range = o.ScanRange;
         uint remaining = (uint)range.Count;
@@ -87,7 +101,7 @@ public static class FastConnectScan
         }
     }
 
-    private static void ScanModern(ref Walker w, ref FastScanOutcome o, PerturbState st, IRandomDraws draws, bool localPorts)
+    private static void ScanModern<T>(ref Walker<T> w, ref FastScanOutcome o, PerturbState st, IRandomDraws draws, bool localPorts) where T : struct, IScanTables
     {
         var era = w.Req.Profile.Era;
         int step = localPorts ? 1 : 2;
@@ -126,29 +140,25 @@ public static class FastConnectScan
     }
 
     /// <summary>Bitmaps and counters of one scan; evaluates stop candidates exactly like the reference.</summary>
-    private ref struct Walker
+    private ref struct Walker<T> where T : struct, IScanTables
     {
         public readonly ScanInputs Req;
-        private readonly BindTable _bind;
-        private readonly EstablishedTable _ehash;
+        private T _tables;
         private readonly ulong[] _r, _b, _wNoTs, _wFw2;
         private readonly PortCostMap.WordData[] _t, _l, _w;       // bucket present (bhash cost), live, TIME_WAIT (ehash cost)
         private readonly PortCostMap _bnCost, _enCost, _twCost;
         private readonly PortCostMap.BlockData[] _tBlocks, _lBlocks, _wBlocks;
         private readonly int[] _bBlockCount;
         private readonly PortBitmap _reserved;
-        private readonly DestinationTables? _dest;
         private readonly bool _rcu, _resched, _twNever, _fw2Never;
         public ScanCounters N;
-        public EstablishedEntry? ReusedTw;
+        public bool ReusedTw;
         public bool Created;
 
-        public Walker(in ScanInputs req, BindTable bind, EstablishedTable ehash, PortBitmap reserved, NetnsBindIndex bix, PortCostMap live,
-            TimeWaitPortMap timeWait, DestinationTables? dest)
+        public Walker(in ScanInputs req, PortBitmap reserved, NetnsBindIndex bix, PortCostMap live, TimeWaitPortMap timeWait, T tables)
         {
             Req = req;
-            _bind = bind;
-            _ehash = ehash;
+            _tables = tables;
             _r = reserved.BitsArray;
             _reserved = reserved;
             _tBlocks = bix.Present.BlocksArray;
@@ -159,7 +169,6 @@ public static class FastConnectScan
             _bnCost = bix.Present;
             _l = live.WordsArray;
             _enCost = live;
-            _dest = dest;
             _w = timeWait.Ports.WordsArray;
             _wNoTs = timeWait.NoTimestampsArray;
             _wFw2 = timeWait.FinWait2Array;
@@ -173,7 +182,7 @@ public static class FastConnectScan
             _rcu = req.Profile.RcuPreCheck;
             _resched = _rcu || req.Profile.Era >= ConnectEra.C; // cond_resched() per failed probe since 4.6 (1580ab63fc9a)
             N = default;
-            ReusedTw = null;
+            ReusedTw = false;
             Created = false;
         }
 
@@ -366,12 +375,8 @@ public static class FastConnectScan
             return tw & (_wNoTs[w] | (_fw2Never ? _wFw2[w] : 0));
         }
 
-        /// <summary>The age check of <c>tcp_twsk_unique()</c> on the TIME_WAIT entry of <paramref name="port"/> kept by the TIME_WAIT map (true also when none is found: evaluate).</summary>
-        private readonly bool TimeWaitReusable(int port)
-        {
-            var e = _dest?.EntryAt(port);
-            return e is null || !e.TimeWait || TimeWaitReuse.IsUnique(Req.Profile, Req.Config, e, Req.NowMs, portPreassigned: false);
-        }
+        /// <summary>The age check of <c>tcp_twsk_unique()</c> on the TIME_WAIT entry of <paramref name="port"/> (true also when there is none: evaluate).</summary>
+        private bool TimeWaitReusable(int port) => _tables.TimeWaitUnique(port);
 
         /// <summary>
         /// Adds the counters of skipped candidates <paramref name="m"/> of word <paramref name="w"/>: all reserved, BindOwned,
@@ -436,23 +441,22 @@ public static class FastConnectScan
                 return false;
             }
             N.Probes++;
-            var tuple = Req.Destination.WithLocalPort(port);
-            var tb = _bind.Find(Req.Netns, Req.NetHashMix, port, out int bn);
+            var tb = _tables.Bucket(port, out int bn);
             N.BhashNodes += bn;
             if (_rcu)
             {
-                if (tb is not null && tb.IsBindOwned)
+                if (tb == ScanBucket.BindOwned)
                 {
                     N.BindOwned++;
                     N.Rescheds++;
                     return false;
                 }
-                if (tb is not null)
+                if (tb != ScanBucket.None)
                 {
                     N.TupleChecks++;
-                    var pre = _ehash.Find(Req.Netns, tuple, _dest, out int en);
+                    var pre = _tables.Entry(port, out int en);
                     N.EhashNodes += en;
-                    if (pre is not null && !pre.TimeWait)
+                    if (pre == ScanEntry.Live)
                     {
                         N.Rescheds++;
                         return false;
@@ -460,39 +464,63 @@ public static class FastConnectScan
                 }
                 N.Locks++;
                 N.BhashNodes += bn; // the locked re-walk of the same chain (nothing changed in between)
-                if (tb is null) { Created = true; return true; }
-                return LockedCheck(tuple);
+                if (tb == ScanBucket.None) { Created = true; return true; }
+                return LockedCheck(port);
             }
             N.Locks++;
-            if (tb is null) { Created = true; return true; }
-            if (tb.IsBindOwned)
+            if (tb == ScanBucket.None) { Created = true; return true; }
+            if (tb == ScanBucket.BindOwned)
             {
                 N.BindOwned++;
                 if (_resched) N.Rescheds++;
                 return false;
             }
             N.TupleChecks++;
-            return LockedCheck(tuple);
+            return LockedCheck(port);
         }
 
-        private bool LockedCheck(FourTuple tuple)
+        private bool LockedCheck(int port)
         {
             N.EhashLocks++;
-            var e = _ehash.Find(Req.Netns, tuple, _dest, out int en);
+            var e = _tables.Entry(port, out int en);
             N.EhashNodes += en;
-            if (e is null) { Created = false; return true; }
-            if (e.TimeWait)
+            if (e == ScanEntry.None) { Created = false; return true; }
+            if (e == ScanEntry.TimeWait)
             {
                 N.TimeWaitMatches++;
-                if (TimeWaitReuse.IsUnique(Req.Profile, Req.Config, e, Req.NowMs, portPreassigned: false))
+                if (_tables.TimeWaitUnique(port))
                 {
-                    ReusedTw = e;
+                    ReusedTw = true;
                     Created = false;
                     return true;
                 }
             }
             if (_resched) N.Rescheds++;
             return false;
+        }
+    }
+
+    /// <summary>The lookups of <see cref="KernelHost"/>'s tables for one scan (one namespace and destination).</summary>
+    private readonly struct HostTables(in ScanInputs req, BindTable bind, EstablishedTable ehash, DestinationTables? dest) : IScanTables
+    {
+        private readonly ScanInputs _req = req;
+
+        public ScanBucket Bucket(int port, out int nodes)
+        {
+            var tb = bind.Find(_req.Netns, _req.NetHashMix, port, out nodes);
+            return tb is null ? ScanBucket.None : tb.IsBindOwned ? ScanBucket.BindOwned : ScanBucket.ConnectOwned;
+        }
+
+        public ScanEntry Entry(int port, out int nodes)
+        {
+            var e = ehash.Find(_req.Netns, _req.Destination.WithLocalPort(port), dest, out nodes);
+            return e is null ? ScanEntry.None : e.TimeWait ? ScanEntry.TimeWait : ScanEntry.Live;
+        }
+
+        public bool TimeWaitUnique(int port)
+        {
+            var e = dest?.EntryAt(port);
+            return e is null || !e.TimeWait || TimeWaitReuse.IsUnique(_req.Profile, _req.Config, e, _req.NowMs, portPreassigned: false);
         }
     }
 }

@@ -39,6 +39,8 @@ public struct FastScanOutcome
     public ScanCounters Counters;
     /// <summary>True when the chosen port had no bucket.</summary>
     public bool CreatedBucket;
+    /// <summary>True when the chosen port's 4-tuple was held by a TIME_WAIT socket that the new connection takes over.</summary>
+    internal bool TimeWaitReused;
     /// <summary>The destination's part of the ehash the scan looked at (null when the destination had no entry), so that the commit need not look it up again.</summary>
     internal DestinationTables? Destination;
 
