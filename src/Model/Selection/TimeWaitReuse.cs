@@ -22,19 +22,28 @@ public static class TimeWaitReuse
     /// <param name="tw">The TIME_WAIT entry that matched the 4-tuple.</param>
     /// <param name="nowMs">Current time in ms (same clock as the entry's stamps).</param>
     /// <param name="portPreassigned">True for the <c>twp == NULL</c> path (bind() before connect()).</param>
-    public static bool IsUnique(KernelProfile profile, NamespaceConfig config, EstablishedEntry tw, long nowMs, bool portPreassigned)
+    public static bool IsUnique(KernelProfile profile, NamespaceConfig config, EstablishedEntry tw, long nowMs, bool portPreassigned) =>
+        IsUnique(profile, config, tw.Tuple.LocalAddress, tw.Tuple.RemoteAddress, tw.HasTimestamps, tw.FinWait2Substate, tw.TsRecentStampSeconds,
+            tw.EntryStampMs, nowMs, portPreassigned);
+
+    /// <summary>
+    /// <see cref="IsUnique(KernelProfile, NamespaceConfig, EstablishedEntry, long, bool)"/> on the fields of a TIME_WAIT
+    /// socket (for tables that keep them in arrays rather than entry objects).
+    /// </summary>
+    internal static bool IsUnique(KernelProfile profile, NamespaceConfig config, Ipv4Address localAddress, Ipv4Address remoteAddress,
+        bool hasTimestamps, bool finWait2, long tsRecentStampSeconds, long entryStampMs, long nowMs, bool portPreassigned)
     {
         int reuse = config.TcpTwReuse;
-        if (profile.TimeWaitFinWait2NeverReused && tw.FinWait2Substate) reuse = 0;
-        if (reuse == 2 && !(tw.Tuple.LocalAddress.IsLoopback || tw.Tuple.RemoteAddress.IsLoopback)) reuse = 0;
-        if (!tw.HasTimestamps) return false;
+        if (profile.TimeWaitFinWait2NeverReused && finWait2) reuse = 0;
+        if (reuse == 2 && !(localAddress.IsLoopback || remoteAddress.IsLoopback)) reuse = 0;
+        if (!hasTimestamps) return false;
         if (portPreassigned) return true;
         if (reuse == 0) return false;
         return profile.TimeWaitAge switch
         {
-            TimeWaitAgeRule.MoreThanOneSecond => nowMs / 1000 - tw.TsRecentStampSeconds > 1,
-            TimeWaitAgeRule.LaterSecond => unchecked((int)((uint)tw.TsRecentStampSeconds - (uint)(nowMs / 1000))) < 0,
-            _ => unchecked((int)((uint)(tw.EntryStampMs + config.TcpTwReuseDelayMs) - (uint)nowMs)) < 0,
+            TimeWaitAgeRule.MoreThanOneSecond => nowMs / 1000 - tsRecentStampSeconds > 1,
+            TimeWaitAgeRule.LaterSecond => unchecked((int)((uint)tsRecentStampSeconds - (uint)(nowMs / 1000))) < 0,
+            _ => unchecked((int)((uint)(entryStampMs + config.TcpTwReuseDelayMs) - (uint)nowMs)) < 0,
         };
     }
 }

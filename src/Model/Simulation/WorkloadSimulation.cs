@@ -29,12 +29,22 @@ public static class WorkloadSimulation
     {
         ArgumentNullException.ThrowIfNull(spec);
         if (spec.Validate() is { } error) throw new ArgumentException(error, nameof(spec));
+        return CompactHost.Supports(spec)
+            ? RunWith(spec, progress, new CompactWorkloadKernel(spec))
+            : RunWith(spec, progress, new HostWorkloadKernel(spec));
+    }
 
+    /// <summary><see cref="Run"/> on <see cref="KernelHost"/> (the general host) instead of the compact tables: the same result.</summary>
+    internal static WorkloadResult RunOnHost(WorkloadSpec spec, Action<double>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        if (spec.Validate() is { } error) throw new ArgumentException(error, nameof(spec));
+        return RunWith(spec, progress, new HostWorkloadKernel(spec));
+    }
+
+    private static WorkloadResult RunWith<TKernel>(WorkloadSpec spec, Action<double>? progress, TKernel kernel) where TKernel : struct, IWorkloadKernel
+    {
         var profile = spec.Kernel;
-        var host = new KernelHost(profile, new SeededDraws(spec.Seed), KernelPortOffset.ForSimulation(profile, new SeededDraws(spec.Seed ^ 0x5EED)));
-        int ns = host.AddNamespace(spec.Namespace);
-        foreach (int port in spec.BindOwnedPorts.Ports()) host.PlaceBinding(ns, port, Ipv4Address.Any, listening: true);
-
         var random = new WorkloadRandom(spec.Seed ^ 0x9E3779B97F4A7C15UL);
         int k = spec.Destinations.Length;
         var cumulative = new double[k];
@@ -44,12 +54,8 @@ public static class WorkloadSimulation
         var (range, _) = PortCapacity.ScanShape(profile, spec.Namespace, spec.PerSocketRange);
         int r = range.Count;
         int blocked = PortCapacity.Blocked(profile, spec.Namespace, spec.PerSocketRange, spec.BindOwnedPorts);
-        var sources = spec.NoPortSources.IsDefault ? [] : spec.NoPortSources;
-        int sourceCount = Math.Max(1, sources.Length);
-        var options = new SocketOptions
-        {
-            LocalPortRange = spec.PerSocketRange, Timestamps = spec.Timestamps, BindAddressNoPort = sources.Length > 0,
-        };
+        int sources = spec.NoPortSources.IsDefault ? 0 : spec.NoPortSources.Length;
+        int sourceCount = Math.Max(1, sources);
 
         var closes = CloseQueue.For(spec.Arrivals.RatePerSecond / 1000.0, spec.Lifetime.MeanMs);
         var twExpiry = new Queue<(int Socket, long Due)>(); // due times never decrease: first in, first due
@@ -97,18 +103,17 @@ public static class WorkloadSimulation
 
             if (tClose <= nextArrival)
             {
-                var (sock, dest) = closes.Dequeue();
+                var (conn, dest) = closes.Dequeue();
                 live--;
                 if (spec.Close == CloseSide.Client)
                 {
-                    host.Close(sock, now, CloseKind.TimeWait);
-                    twExpiry.Enqueue((sock, now + KernelHost.TimeWaitLengthMs));
-                    twDest[sock] = (dest, now + KernelHost.TimeWaitLengthMs);
+                    kernel.Close(conn, now, timeWait: true);
+                    twExpiry.Enqueue((conn, now + KernelHost.TimeWaitLengthMs));
+                    twDest[conn] = (dest, now + KernelHost.TimeWaitLengthMs);
                 }
                 else
                 {
-                    host.Close(sock, now, CloseKind.NoTimeWait);
-                    host.Release(sock);
+                    kernel.Close(conn, now, timeWait: false);
                     released++;
                     inUse[dest]--;
                 }
@@ -123,13 +128,11 @@ public static class WorkloadSimulation
             int bin = Math.Clamp((int)Math.Floor(occupancy * 100 + 1e-9), 0, 100);
             int inUseBefore = inUse[di];
 
-            int socket = host.Socket(ns, options);
-            if (sources.Length > 0) host.BindSocket(socket, sources[sourceNext++ % sources.Length], 0);
-            var res = host.ConnectFast(socket, target.Address, target.Port, now, spec.Source);
+            int handle = kernel.Connect(di, sources > 0 ? sourceNext++ % sources : -1, now, out var counters, out int port, out int takenOver);
             attempts++;
-            int candidates = res.Counters.Candidates;
+            int candidates = counters.Candidates;
             totalCandidates += candidates;
-            double costNs = ConnectCost.Nanoseconds(res.Counters, spec.Calibration);
+            double costNs = ConnectCost.Nanoseconds(counters, spec.Calibration);
             stepScans[di].Add(candidates);
             stepAttempts[di]++;
             stepCpu[di] += costNs;
@@ -140,19 +143,19 @@ public static class WorkloadSimulation
             b.CpuNs += costNs;
             b.InUse += inUseBefore;
 
-            if (res.Port is int port)
+            if (handle >= 0)
             {
                 opened++;
                 live++;
                 inUse[di]++;
                 if (di == 0 && fill.Count < FillSequenceCap) fill.Add(port);
-                if (res.Scan.ReusedTimeWait is { } tw && twDest.Remove(tw.SocketId, out var twd))
+                if (takenOver >= 0 && twDest.Remove(takenOver, out var twd))
                 {
                     recycled++;
                     inUse[twd.Dest]--;
-                    host.Release(tw.SocketId);
+                    kernel.ReleaseTakenOver(takenOver);
                 }
-                closes.Enqueue(socket, di, tNext + spec.Lifetime.SampleMs(random));
+                closes.Enqueue(handle, di, tNext + spec.Lifetime.SampleMs(random));
             }
             else
             {
@@ -160,8 +163,6 @@ public static class WorkloadSimulation
                 stepFailures[di]++;
                 b.Failures++;
                 firstFailure ??= now;
-                host.Close(socket, now);
-                host.Release(socket);
             }
 
             if (spec.CandidateBudget > 0 && totalCandidates >= spec.CandidateBudget)
@@ -173,7 +174,7 @@ public static class WorkloadSimulation
             }
         }
 
-        host.AdvanceTo(endMs);
+        kernel.AdvanceTo(endMs);
         ExpireTimeWait(endMs);
         progress?.Invoke(1.0);
 
@@ -197,24 +198,24 @@ public static class WorkloadSimulation
             TotalCandidates = totalCandidates,
             Truncated = truncated,
             EndMs = endMs,
-            HostEstablished = host.Established.Count,
-            HostTimeWait = host.Established.TimeWaitCount,
+            HostEstablished = kernel.Established,
+            HostTimeWait = kernel.TimeWait,
         };
 
         void ExpireTimeWait(long now)
         {
             if (!twExpiry.TryPeek(out var first) || first.Due > now) return;
-            host.AdvanceTo(now); // the host's TIME_WAIT timers end at the same instants: then the socket can be released
+            kernel.AdvanceTo(now); // the host's TIME_WAIT timers end at the same instants: then the socket can be released
             while (twExpiry.TryPeek(out var item) && item.Due <= now)
             {
-                var (sock, due) = twExpiry.Dequeue();
-                // A stale item: that TIME_WAIT was reused by a connect, and the id may belong to a later socket by now.
-                if (twDest.TryGetValue(sock, out var d) && d.Due == due)
+                var (conn, due) = twExpiry.Dequeue();
+                // A stale item: that TIME_WAIT was reused by a connect, and the handle may belong to a later connection by now.
+                if (twDest.TryGetValue(conn, out var d) && d.Due == due)
                 {
-                    twDest.Remove(sock);
+                    twDest.Remove(conn);
                     expired++;
                     inUse[d.Dest]--;
-                    host.Release(sock);
+                    kernel.Expire(conn);
                 }
             }
         }

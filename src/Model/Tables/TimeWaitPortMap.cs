@@ -26,12 +26,14 @@ public sealed class TimeWaitPortMap
 
 
     /// <summary>Adds the port of a TIME_WAIT <paramref name="entry"/> with its attributes, or updates them.</summary>
-    public void Set(EstablishedEntry entry)
+    public void Set(EstablishedEntry entry) => Set(entry.Tuple.LocalPort, entry.HasTimestamps, entry.FinWait2Substate);
+
+    /// <summary>Adds <paramref name="port"/> as a TIME_WAIT port with the given attributes, or updates them.</summary>
+    internal void Set(int port, bool hasTimestamps, bool finWait2)
     {
-        int port = entry.Tuple.LocalPort;
         Ports.Set(port, true);
-        SetBit(_noTimestamps, port, !entry.HasTimestamps);
-        SetBit(_finWait2, port, entry.FinWait2Substate);
+        SetBit(_noTimestamps, port, !hasTimestamps);
+        SetBit(_finWait2, port, finWait2);
     }
 
     /// <summary>Removes <paramref name="port"/> (its cost drops to 0).</summary>

@@ -1,0 +1,318 @@
+using PortSelection.Model.Hashing;
+using PortSelection.Model.Kernel;
+using PortSelection.Model.Ports;
+using PortSelection.Model.Selection;
+using PortSelection.Model.Tables;
+
+namespace PortSelection.Model.Simulation;
+
+/// <summary>
+/// The kernel state a workload simulation needs, in arrays: one namespace (<c>net_hash_mix</c> 0), connections as
+/// integer handles (their ehash entries as parallel arrays with index-linked chains), the owners of each local port as a
+/// count, and the same port indexes as <see cref="KernelHost"/>'s tables (<see cref="NetnsBindIndex"/>, per destination a
+/// live <see cref="PortCostMap"/> and a <see cref="TimeWaitPortMap"/>), so that <see cref="FastConnectScan"/> runs
+/// unchanged over them. Every connect gives the same port, counters and state change as <see cref="KernelHost"/> does
+/// for the operations of a simulation — a differential property compares whole simulations on both.
+/// </summary>
+/// <remarks>
+/// <para>Kernel rules kept (shared/kernel/port-selection.md §2, §4): a port connect() takes gets a bucket created with
+/// <c>fastreuse = fastreuseport = −1</c> (<c>__inet_hash_connect</c>, every era) that stays ConnectOwned while its owners
+/// come and go — all of them connect-bound, so the 6.18 release rule (d57f4b874946) only ever resets it to −1/−1 — and is
+/// destroyed with its last owner; the listening ports of <see cref="WorkloadSpec.BindOwnedPorts"/> are BindOwned buckets
+/// (<c>inet_csk_update_fastreuse</c> with neither SO_REUSEADDR nor SO_REUSEPORT). With one namespace and the default
+/// 65,536-chain bhash (<c>inet_bhashfn = (port + mix) &amp; (size − 1)</c>) every bucket is alone on its chain: a lookup
+/// walks 1 node, or 0 when the port has no bucket. Ehash entries join their chain at the head
+/// (<c>__sk_nulls_add_node_rcu</c>); a lookup walks to its match (the chain position, kept as the port's cost) or the whole
+/// chain; the chain is <c>inet_ehashfn</c> of the 4-tuple (6.15+ port-additive, 9544d60a2605) masked by the table size.
+/// A TIME_WAIT socket keeps its entry and its share of the bucket until it expires or a connect takes over its 4-tuple
+/// (<c>tcp_twsk_unique()</c>, <c>inet_twsk_bind_unhash</c>).</para>
+/// <para>Not covered (the simulation then runs on <see cref="KernelHost"/>): IP_BIND_ADDRESS_NO_PORT sources on a kernel
+/// without the option (bind(addr, 0) would take a port), and a bhash smaller than 65,536 chains.</para>
+/// </remarks>
+internal sealed class CompactHost
+{
+    private const int ChunkShift = 6;
+    private const int ChunkSize = 1 << ChunkShift;
+
+    private readonly KernelProfile _profile;
+    private readonly NamespaceConfig _config;
+    private readonly IRandomDraws _draws;
+    private readonly IPortOffsetSource _offsets;
+    private readonly PerturbState _perturb;
+    private readonly PerSocketRange _socketRange;
+    private readonly bool _timestamps;
+    private readonly uint _ehashMask;
+    private readonly uint _ehashSecret;
+    private readonly NetnsBindIndex _bind = new();
+    private readonly int[] _owners = new int[65536];  // connect-bound owners (live and TIME_WAIT) per local port
+    private readonly TimeWaitPortMap _emptyTimeWait = new();
+    private readonly Dictionary<Destination, int> _destinationIds = [];
+    private readonly List<Dest> _dests = [];
+    private readonly int[] _heads;                     // ehash chain → newest entry, −1 when empty
+
+    // Connections (ehash entries) by handle.
+    private int[] _next = new int[1024];               // older entry of the same chain, −1 at the tail
+    private uint[] _bucket = new uint[1024];
+    private int[] _destOf = new int[1024];
+    private int[] _portOf = new int[1024];
+    private long[] _stampMs = new long[1024];          // TIME_WAIT entry time; −1 while live
+    private int[] _free = new int[1024];
+    private int _freeCount, _handles;
+
+    /// <summary>Builds the state of <paramref name="spec"/> at time 0: the boot secret, perturb table and port offsets drawn from its seed as <see cref="KernelHost"/> draws them, and its listening ports.</summary>
+    public CompactHost(WorkloadSpec spec)
+    {
+        _profile = spec.Kernel;
+        _config = spec.Namespace;
+        _draws = new SeededDraws(spec.Seed);
+        _offsets = KernelPortOffset.ForSimulation(_profile, new SeededDraws(spec.Seed ^ 0x5EED));
+        _perturb = new PerturbState(_profile.PerturbOrder, _profile.PerturbOrder > 0 ? _draws : null);
+        _socketRange = spec.PerSocketRange;
+        _timestamps = spec.Timestamps;
+        var layout = TableLayout.Default;
+        _ehashMask = (uint)layout.EhashSize - 1;
+        _ehashSecret = layout.EhashSecret;
+        _heads = new int[layout.EhashSize];
+        Array.Fill(_heads, -1);
+        foreach (int port in spec.BindOwnedPorts.Ports())
+        {
+            _bind.Present.Set(port, true);
+            _bind.Present.SetCost(port, 1);
+            _bind.SetBindOwned(port, true);
+        }
+    }
+
+    /// <summary>True when <see cref="CompactHost"/> models <paramref name="spec"/> exactly (else run it on <see cref="KernelHost"/>).</summary>
+    public static bool Supports(WorkloadSpec spec) =>
+        TableLayout.Default.BhashSize >= 65536 && (spec.NoPortSources.IsDefaultOrEmpty || spec.Kernel.BindAddressNoPort);
+
+    /// <summary>Entries in the ehash (live and TIME_WAIT).</summary>
+    public int Established { get; private set; }
+
+    /// <summary>TIME_WAIT entries.</summary>
+    public int TimeWait { get; private set; }
+
+    /// <summary>The id of the tables of connections from <paramref name="destination"/>'s source to its address and port (created on first use).</summary>
+    public int DestinationId(Destination destination)
+    {
+        if (_destinationIds.TryGetValue(destination, out int id)) return id;
+        id = _dests.Count;
+        _dests.Add(new Dest(destination, _profile.EhashPortAdditive
+            ? EhashFn.HashPort0(destination.Source.Be32, destination.Address.Be32, (ushort)destination.Port, _ehashSecret, 0)
+            : 0));
+        _destinationIds[destination] = id;
+        return id;
+    }
+
+    /// <summary>
+    /// connect() autobind to destination <paramref name="destinationId"/> at <paramref name="nowMs"/>: the fast scan and,
+    /// on success, the commit. Returns the new connection's handle, or −1 (EADDRNOTAVAIL).
+    /// </summary>
+    /// <param name="destinationId">From <see cref="DestinationId"/>.</param>
+    /// <param name="nowMs">Current time (ms, never decreasing).</param>
+    /// <param name="counters">The scan's work counters.</param>
+    /// <param name="port">The chosen port (0 on failure).</param>
+    /// <param name="takenOver">The TIME_WAIT connection whose 4-tuple the new one takes over (its entry is gone; release its handle with <see cref="ReleaseTakenOver"/>), else −1.</param>
+    public int Connect(int destinationId, long nowMs, out ScanCounters counters, out int port, out int takenOver)
+    {
+        var d = _dests[destinationId];
+        var inputs = new ScanInputs(_profile, _config, 0, 0, d.Destination, _socketRange, _offsets.PortOffset(d.Destination, nowMs), nowMs);
+        var o = FastConnectScan.ScanWith(inputs, _config.Reserved, _bind, d.Live, d.TimeWait ?? _emptyTimeWait,
+            new Tables(this, d, nowMs), _perturb, _draws);
+        counters = o.Counters;
+        takenOver = -1;
+        if (o.Port is not int p)
+        {
+            port = 0;
+            return -1;
+        }
+        port = p;
+        if (_owners[p]++ == 0)
+        {
+            _bind.Present.Set(p, true);
+            _bind.Present.SetCost(p, 1);
+        }
+        if (o.TimeWaitReused)
+        {
+            takenOver = d.EntryAt(p);
+            Unlink(takenOver);
+            _owners[p]--; // the new owner came first: the bucket stays
+        }
+        return Insert(d, destinationId, p);
+    }
+
+    /// <summary>close() without TIME_WAIT: the entry leaves the ehash, the owner its bucket; the handle is free again.</summary>
+    public void Close(int handle)
+    {
+        int port = _portOf[handle];
+        Unlink(handle);
+        Disown(port);
+        _free[_freeCount++] = handle;
+    }
+
+    /// <summary>close() into TIME_WAIT at <paramref name="nowMs"/>: the entry stays with its chain position, now in the TIME_WAIT index.</summary>
+    public void CloseToTimeWait(int handle, long nowMs)
+    {
+        var d = _dests[_destOf[handle]];
+        int port = _portOf[handle];
+        int cost = d.Live.CostAt(port);
+        d.Live.Set(port, false);
+        var tw = d.TimeWait ??= new TimeWaitPortMap();
+        tw.Set(port, _timestamps, finWait2: false);
+        tw.Ports.SetCost(port, cost);
+        _stampMs[handle] = nowMs;
+        TimeWait++;
+    }
+
+    /// <summary>The TIME_WAIT of <paramref name="handle"/> is over (60 s): its entry and owner go; the handle is free again.</summary>
+    public void Expire(int handle) => Close(handle);
+
+    /// <summary>Frees the handle of a TIME_WAIT connection a connect took over (<see cref="Connect"/>'s <c>takenOver</c>).</summary>
+    public void ReleaseTakenOver(int handle) => _free[_freeCount++] = handle;
+
+    private void Disown(int port)
+    {
+        if (--_owners[port] == 0) _bind.Present.Set(port, false);
+    }
+
+    /// <summary>A new live entry at the head of its ehash chain; the entries behind it move down one node.</summary>
+    private int Insert(Dest d, int destinationId, int port)
+    {
+        int h = _freeCount > 0 ? _free[--_freeCount] : NewHandle();
+        uint b = d.Bucket(port, _profile.EhashPortAdditive, _ehashSecret) & _ehashMask;
+        _destOf[h] = destinationId;
+        _portOf[h] = port;
+        _stampMs[h] = -1;
+        _bucket[h] = b;
+        int next = _heads[b];
+        _next[h] = next;
+        _heads[b] = h;
+        d.SetEntry(port, h);
+        d.Live.Set(port, true);
+        d.Live.SetCost(port, 1);
+        for (int e = next; e >= 0; e = _next[e])
+        {
+            var map = MapOf(e);
+            int p = _portOf[e];
+            map.SetCost(p, map.CostAt(p) + 1);
+        }
+        Established++;
+        return h;
+    }
+
+    /// <summary>Removes the entry of <paramref name="handle"/> from its chain and indexes; the entries behind it move up one node.</summary>
+    private void Unlink(int handle)
+    {
+        var d = _dests[_destOf[handle]];
+        int port = _portOf[handle];
+        d.SetEntry(port, -1);
+        if (_stampMs[handle] >= 0)
+        {
+            d.TimeWait!.Remove(port);
+            TimeWait--;
+        }
+        else d.Live.Set(port, false);
+        ref int link = ref _heads[_bucket[handle]];
+        while (link != handle) link = ref _next[link];
+        int next = _next[handle];
+        link = next;
+        for (int e = next; e >= 0; e = _next[e])
+        {
+            var map = MapOf(e);
+            int p = _portOf[e];
+            map.SetCost(p, map.CostAt(p) - 1);
+        }
+        Established--;
+    }
+
+    private PortCostMap MapOf(int handle)
+    {
+        var d = _dests[_destOf[handle]];
+        return _stampMs[handle] >= 0 ? d.TimeWait!.Ports : d.Live;
+    }
+
+    private int NewHandle()
+    {
+        if (_handles == _next.Length)
+        {
+            int n = _next.Length * 2;
+            Array.Resize(ref _next, n);
+            Array.Resize(ref _bucket, n);
+            Array.Resize(ref _destOf, n);
+            Array.Resize(ref _portOf, n);
+            Array.Resize(ref _stampMs, n);
+            Array.Resize(ref _free, n);
+        }
+        return _handles++;
+    }
+
+    private int ChainLength(uint bucket)
+    {
+        int n = 0;
+        for (int e = _heads[bucket]; e >= 0; e = _next[e]) n++;
+        return n;
+    }
+
+    /// <summary>The connections to one destination: their entries by local port and the port indexes the scan reads.</summary>
+    private sealed class Dest(Destination destination, uint hashPort0)
+    {
+        private readonly int[]?[] _slots = new int[]?[65536 >> ChunkShift]; // handle + 1 per port, 0 = none
+
+        public readonly Destination Destination = destination;
+        public readonly PortCostMap Live = new();
+        public TimeWaitPortMap? TimeWait;
+
+        /// <summary>The handle of the entry on <paramref name="port"/>, or −1.</summary>
+        public int EntryAt(int port) => (_slots[port >> ChunkShift] is { } c ? c[port & (ChunkSize - 1)] : 0) - 1;
+
+        public void SetEntry(int port, int handle)
+        {
+            ref var chunk = ref _slots[port >> ChunkShift];
+            chunk ??= new int[ChunkSize];
+            chunk[port & (ChunkSize - 1)] = handle + 1;
+        }
+
+        /// <summary><c>inet_ehashfn</c> of the 4-tuple with local port <paramref name="port"/> (not yet masked).</summary>
+        public uint Bucket(int port, bool portAdditive, uint secret) => portAdditive
+            ? unchecked(hashPort0 + (uint)port)
+            : EhashFn.InetEhashfn(Destination.Source.Be32, (ushort)port, Destination.Address.Be32, (ushort)Destination.Port, secret, 0, false);
+    }
+
+    /// <summary>The scan's lookups over these arrays.</summary>
+    private readonly struct Tables(CompactHost host, Dest d, long nowMs) : IScanTables
+    {
+        public ScanBucket Bucket(int port, out int nodes)
+        {
+            if (host._bind.IsBindOwned(port)) { nodes = 1; return ScanBucket.BindOwned; }
+            if (host._owners[port] > 0) { nodes = 1; return ScanBucket.ConnectOwned; }
+            nodes = 0;
+            return ScanBucket.None;
+        }
+
+        public ScanEntry Entry(int port, out int nodes)
+        {
+            int e = d.EntryAt(port);
+            if (e < 0)
+            {
+                nodes = host.ChainLength(d.Bucket(port, host._profile.EhashPortAdditive, host._ehashSecret) & host._ehashMask);
+                return ScanEntry.None;
+            }
+            if (host._stampMs[e] >= 0)
+            {
+                nodes = d.TimeWait!.Ports.CostAt(port);
+                return ScanEntry.TimeWait;
+            }
+            nodes = d.Live.CostAt(port);
+            return ScanEntry.Live;
+        }
+
+        public bool TimeWaitUnique(int port)
+        {
+            int e = d.EntryAt(port);
+            if (e < 0 || host._stampMs[e] < 0) return true;
+            long stamp = host._stampMs[e];
+            return TimeWaitReuse.IsUnique(host._profile, host._config, d.Destination.Source, d.Destination.Address, host._timestamps,
+                finWait2: false, stamp / 1000, stamp, nowMs, portPreassigned: false);
+        }
+    }
+}

@@ -1,0 +1,204 @@
+using System.Text.Json;
+using FsCheck;
+using FsCheck.Fluent;
+using PortSelection.Model.Cost;
+using PortSelection.Model.Kernel;
+using PortSelection.Model.Ports;
+using PortSelection.Model.Selection;
+using PortSelection.Model.Simulation;
+
+namespace PortSelection.Model.Tests.Simulation;
+
+/// <summary>
+/// The workload simulation on the compact tables (<see cref="CompactHost"/>, the default) gives exactly the result it
+/// gives on the general <see cref="KernelHost"/>: every step, bin, fill port, CPU sample and counter.
+/// </summary>
+public class CompactHostDifferentialTests
+{
+    private static readonly JsonSerializerOptions Json = new() { IncludeFields = true };
+
+    /// <summary>
+    /// A calibration under which every counter of the cost formula moves the predicted CPU by a different power of two
+    /// (the built-in ones give chain nodes no weight), so that the CPU samples of a run carry the counters.
+    /// </summary>
+    private static readonly CostCalibration Distinct = new("distinct", "test", FixedNs: 0, PerProbeNs: 1, PerReservedNs: 1 << 20, PerTupleCheckNs: 1 << 10,
+        PerChainNodeNs: 1L << 30, PerLockNs: 1L << 40, UncontendedConnectUs: 16);
+
+    /// <summary>Everything a run reports (the spec itself left out), as text.</summary>
+    private static string Fingerprint(WorkloadResult r) => JsonSerializer.Serialize(r with { Spec = null! }, Json);
+
+    private static Gen<WorkloadSpec> Specs() =>
+        from kernel in Gen.Elements("6.18", "6.18", "6.12", "6.8", "5.10.125", "5.10.13", "4.4", "4.1", "3.13", "3.2")
+        from low in Gen.Choose(1024, 60000)
+        from width in Gen.Choose(8, 400)
+        from rate in Gen.Choose(5, 300)
+        from durationS in Gen.Choose(5, 150)
+        from k in Gen.Choose(1, 4)
+        from duplicate in Gen.Elements(false, false, true)
+        from life in Gen.Choose(0, 2)
+        from lifeMs in Gen.Choose(0, 30_000)
+        from server in Gen.Elements(false, true)
+        from loopback in Gen.Elements(false, true)
+        from twReuse in Gen.Choose(0, 2)
+        from delay in Gen.Elements(1, 10, 1000, 2500)
+        from timestamps in Gen.Elements(true, true, false)
+        from step1 in Gen.Elements(false, false, true)
+        from sources in Gen.Choose(0, 3)
+        from anySource in Gen.Elements(false, false, true)
+        from nReserved in Gen.Choose(0, 6)
+        from reserved in Gen.ArrayOf(Gen.Choose(0, 400), nReserved)
+        from nBound in Gen.Choose(0, 4)
+        from bound in Gen.ArrayOf(Gen.Choose(0, 400), nBound)
+        from seed in Gen.Choose(1, 1_000_000)
+        let high = Math.Min(65535, low + width)
+        let ip = (Func<int, Ipv4Address>)(i => loopback ? new Ipv4Address(0x7F000002 + (uint)i) : new Ipv4Address(0x0A000002 + (uint)i))
+        select new WorkloadSpec
+        {
+            Kernel = KernelProfile.FromRelease(kernel),
+            Namespace = new NamespaceConfig
+            {
+                Range = new PortRange(low, high), TcpTwReuse = twReuse, TcpTwReuseDelayMs = delay,
+                Reserved = PortBitmap.From(reserved.Select(x => low + x).Where(p => p <= 65535)),
+            },
+            Destinations = [.. Enumerable.Range(0, k).Select(i => new WorkloadDestination(ip(duplicate ? 0 : i), duplicate ? 443 : 443 + i))],
+            Arrivals = new ArrivalProcess(rate % 2 == 0 ? ArrivalKind.Poisson : ArrivalKind.Fixed, rate),
+            Lifetime = life switch
+            {
+                0 => LifetimeDistribution.Fixed(lifeMs),
+                1 => LifetimeDistribution.Exponential(lifeMs),
+                _ => LifetimeDistribution.Empirical([lifeMs, lifeMs / 3.0, 5]),
+            },
+            Close = server ? CloseSide.Server : CloseSide.Client,
+            Timestamps = timestamps,
+            DurationMs = durationS * 1000L,
+            StepMs = 1000,
+            Seed = (ulong)seed,
+            Calibration = Distinct,
+            Source = loopback ? Ipv4Address.Loopback : new Ipv4Address(0x0A000001),
+            PerSocketRange = step1 ? new PerSocketRange(0xFFFF0000) : PerSocketRange.Unset,
+            NoPortSources = [.. Enumerable.Range(0, sources).Select(i => anySource && i == 0 ? Ipv4Address.Any : new Ipv4Address(0x0A000101 + (uint)i))],
+            BindOwnedPorts = PortBitmap.From(bound.Select(x => low + x).Where(p => p <= 65535)),
+        };
+
+    [Fact]
+    public void Compact_tables_and_the_general_host_give_the_same_simulation()
+    {
+        int compared = 0;
+        Check.One(Config.QuickThrowOnFailure.WithMaxTest(80), Prop.ForAll(Specs().ToArbitrary(), spec =>
+        {
+            if (spec.Validate() is not null) return true;
+            compared++;
+            var compact = WorkloadSimulation.Run(spec);
+            var host = WorkloadSimulation.RunOnHost(spec);
+            Assert.Equal(Fingerprint(host), Fingerprint(compact));
+            return true;
+        }));
+        Assert.True(compared >= 60, $"only {compared} of 80 generated specs were valid");
+    }
+
+    [Fact]
+    public void Half_a_million_connections_with_shared_ehash_chains_and_time_wait_agree()
+    {
+        // 40 destinations × 95 % of 4096 ports ≈ 156,000 live connections plus TIME_WAIT: many ehash chains hold several
+        // entries of different destinations, so chain positions (ehash node counts) move on every insertion and removal.
+        var spec = new WorkloadSpec
+        {
+            Kernel = KernelProfile.FromRelease("6.18.44"),
+            Namespace = new NamespaceConfig { Range = new PortRange(32768, 32768 + 4095), TcpTwReuse = 1, TcpTwReuseDelayMs = 1 },
+            Destinations = [.. Enumerable.Range(0, 40).Select(d => new WorkloadDestination(new Ipv4Address(0x0A010000u + (uint)d), 443))],
+            Arrivals = new ArrivalProcess(ArrivalKind.Poisson, 150_000),
+            Lifetime = LifetimeDistribution.Exponential(40 * 4096 * 0.95 / 150.0),
+            Close = CloseSide.Client,
+            DurationMs = 3_000,
+            StepMs = 250,
+            Seed = 11,
+            Calibration = Distinct,
+        };
+        var compact = WorkloadSimulation.Run(spec);
+        var host = WorkloadSimulation.RunOnHost(spec);
+        Assert.True(compact.Opened > 400_000 && compact.TimeWaitRecycled > 0, $"opened {compact.Opened}, recycled {compact.TimeWaitRecycled}");
+        Assert.Equal(Fingerprint(host), Fingerprint(compact));
+    }
+
+    [Fact]
+    public void Both_kernels_give_the_same_port_and_counters_connect_by_connect()
+    {
+        var ops = Gen.ArrayOf(
+            from kind in Gen.Frequency((6, Gen.Constant(0)), (3, Gen.Constant(1)), (1, Gen.Constant(2)))
+            from pick in Gen.Choose(0, 1 << 20)
+            from timeWait in Gen.Elements(false, true)
+            from adv in Gen.Frequency((3, Gen.Choose(0, 1500)), (1, Gen.Choose(0, 70_000)))
+            select (kind, pick, timeWait, adv));
+        Check.One(Config.QuickThrowOnFailure.WithMaxTest(120), Prop.ForAll(Specs().ToArbitrary(), ops.ToArbitrary(), (spec, script) =>
+        {
+            if (spec.Validate() is not null || !CompactHost.Supports(spec)) return true;
+            var a = new CompactWorkloadKernel(spec);
+            var b = new HostWorkloadKernel(spec);
+            var conns = new List<(int A, int B, long TimeWaitDue)>(); // TimeWaitDue −1 while live
+            int sources = spec.NoPortSources.Length;
+            long now = 0;
+            foreach (var (kind, pick, timeWait, adv) in script)
+            {
+                if (kind == 0)
+                {
+                    int d = pick % spec.Destinations.Length, s = sources > 0 ? pick % sources : -1;
+                    int ha = a.Connect(d, s, now, out var ca, out int pa, out int ta);
+                    int hb = b.Connect(d, s, now, out var cb, out int pb, out int tb);
+                    Assert.Equal(cb, ca);
+                    Assert.Equal(pb, pa);
+                    Assert.Equal(hb < 0, ha < 0);
+                    Assert.Equal(tb < 0, ta < 0);
+                    if (ta >= 0)
+                    {
+                        int i = conns.FindIndex(c => c.A == ta);
+                        Assert.Equal(tb, conns[i].B);
+                        conns.RemoveAt(i);
+                        a.ReleaseTakenOver(ta);
+                        b.ReleaseTakenOver(tb);
+                    }
+                    if (ha >= 0) conns.Add((ha, hb, -1));
+                }
+                else if (kind == 1)
+                {
+                    var live = conns.Where(c => c.TimeWaitDue < 0).ToList();
+                    if (live.Count == 0) continue;
+                    var c = live[pick % live.Count];
+                    a.Close(c.A, now, timeWait);
+                    b.Close(c.B, now, timeWait);
+                    conns.Remove(c);
+                    if (timeWait) conns.Add((c.A, c.B, now + KernelHost.TimeWaitLengthMs));
+                }
+                else
+                {
+                    now += adv;
+                    a.AdvanceTo(now);
+                    b.AdvanceTo(now);
+                    foreach (var c in conns.Where(c => c.TimeWaitDue >= 0 && c.TimeWaitDue <= now).ToList())
+                    {
+                        a.Expire(c.A);
+                        b.Expire(c.B);
+                        conns.Remove(c);
+                    }
+                }
+                Assert.Equal(b.Established, a.Established);
+                Assert.Equal(b.TimeWait, a.TimeWait);
+            }
+            return true;
+        }));
+    }
+
+    [Fact]
+    public void Kernels_without_IP_BIND_ADDRESS_NO_PORT_run_on_the_general_host()
+    {
+        var spec = new WorkloadSpec
+        {
+            Kernel = KernelProfile.FromRelease("4.1"), Namespace = new NamespaceConfig(),
+            Destinations = [new WorkloadDestination(new Ipv4Address(0x0A000002), 443)],
+            Arrivals = new ArrivalProcess(ArrivalKind.Fixed, 10), Lifetime = LifetimeDistribution.Fixed(100),
+            NoPortSources = [new Ipv4Address(0x0A000101)],
+        };
+        Assert.False(CompactHost.Supports(spec));
+        Assert.True(CompactHost.Supports(spec with { Kernel = KernelProfile.FromRelease("4.2") }));
+        Assert.True(CompactHost.Supports(spec with { NoPortSources = [] }));
+    }
+}
