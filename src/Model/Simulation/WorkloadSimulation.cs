@@ -78,6 +78,10 @@ public static class WorkloadSimulation
         var fill = ImmutableArray.CreateBuilder<int>();
         var cpuSamples = ImmutableArray.CreateBuilder<double>();
 
+        var arrivals = spec.Arrivals;
+        var lifetime = spec.Lifetime;
+        var calibration = spec.Calibration;
+        bool clientClose = spec.Close == CloseSide.Client;
         long stepStart = 0;
         long stepEnd = Math.Min(spec.StepMs, spec.DurationMs);
         double nextArrival = spec.Arrivals.NextGapMs(random);
@@ -98,14 +102,14 @@ public static class WorkloadSimulation
             if (tNext >= spec.DurationMs || stepStart >= spec.DurationMs) break;
 
             long now = (long)Math.Floor(tNext);
-            ExpireTimeWait(now);
+            if (twExpiry.Count != 0) ExpireTimeWait(now);
             if (++events % 4096 == 0) progress?.Invoke(tNext / spec.DurationMs);
 
             if (tClose <= nextArrival)
             {
                 var (conn, dest) = closes.Dequeue();
                 live--;
-                if (spec.Close == CloseSide.Client)
+                if (clientClose)
                 {
                     kernel.Close(conn, now, timeWait: true);
                     twExpiry.Enqueue((conn, now + KernelHost.TimeWaitLengthMs));
@@ -120,10 +124,9 @@ public static class WorkloadSimulation
                 continue;
             }
 
-            nextArrival += spec.Arrivals.NextGapMs(random);
+            nextArrival += arrivals.NextGapMs(random);
             double pick = random.NextDouble() * acc;
             int di = PickDestination(cumulative, pick);
-            var target = spec.Destinations[di];
             double occupancy = (inUse[di] / (double)sourceCount + blocked) / r;
             int bin = Math.Clamp((int)Math.Floor(occupancy * 100 + 1e-9), 0, 100);
             int inUseBefore = inUse[di];
@@ -132,7 +135,7 @@ public static class WorkloadSimulation
             attempts++;
             int candidates = counters.Candidates;
             totalCandidates += candidates;
-            double costNs = ConnectCost.Nanoseconds(counters, spec.Calibration);
+            double costNs = ConnectCost.Nanoseconds(counters, calibration);
             stepScans[di].Add(candidates);
             stepAttempts[di]++;
             stepCpu[di] += costNs;
@@ -155,7 +158,7 @@ public static class WorkloadSimulation
                     inUse[twd.Dest]--;
                     kernel.ReleaseTakenOver(takenOver);
                 }
-                closes.Enqueue(handle, di, tNext + spec.Lifetime.SampleMs(random));
+                closes.Enqueue(handle, di, tNext + lifetime.SampleMs(random));
             }
             else
             {
