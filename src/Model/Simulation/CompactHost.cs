@@ -47,17 +47,21 @@ internal sealed class CompactHost
     private readonly int[] _owners = new int[65536];  // connect-bound owners (live and TIME_WAIT) per local port
     private readonly TimeWaitPortMap _emptyTimeWait = new();
     private readonly Dictionary<Destination, int> _destinationIds = [];
-    private readonly List<Dest> _dests = [];
+    private Dest[] _dests = [];
     private readonly int[] _heads;                     // ehash chain → newest entry, −1 when empty
-
-    // Connections (ehash entries) by handle.
-    private int[] _next = new int[1024];               // older entry of the same chain, −1 at the tail
-    private uint[] _bucket = new uint[1024];
-    private int[] _destOf = new int[1024];
-    private int[] _portOf = new int[1024];
-    private long[] _stampMs = new long[1024];          // TIME_WAIT entry time; −1 while live
+    private Entry[] _entries = new Entry[1024];        // connections (ehash entries) by handle
     private int[] _free = new int[1024];
     private int _freeCount, _handles;
+
+    /// <summary>One connection's ehash entry (one cache line holds it).</summary>
+    private struct Entry
+    {
+        public int Next;     // older entry of the same chain, −1 at the tail
+        public uint Bucket;
+        public int Dest;
+        public int Port;
+        public long StampMs; // TIME_WAIT entry time; −1 while live
+    }
 
     /// <summary>Builds the state of <paramref name="spec"/> at time 0: the boot secret, perturb table and port offsets drawn from its seed as <see cref="KernelHost"/> draws them, and its listening ports.</summary>
     public CompactHost(WorkloadSpec spec)
@@ -96,10 +100,11 @@ internal sealed class CompactHost
     public int DestinationId(Destination destination)
     {
         if (_destinationIds.TryGetValue(destination, out int id)) return id;
-        id = _dests.Count;
-        _dests.Add(new Dest(destination, _profile.EhashPortAdditive
+        id = _dests.Length;
+        Array.Resize(ref _dests, id + 1);
+        _dests[id] = new Dest(destination, _profile.EhashPortAdditive
             ? EhashFn.HashPort0(destination.Source.Be32, destination.Address.Be32, (ushort)destination.Port, _ehashSecret, 0)
-            : 0));
+            : 0);
         _destinationIds[destination] = id;
         return id;
     }
@@ -116,7 +121,13 @@ internal sealed class CompactHost
     public int Connect(int destinationId, long nowMs, out ScanCounters counters, out int port, out int takenOver)
     {
         var d = _dests[destinationId];
-        var inputs = new ScanInputs(_profile, _config, 0, 0, d.Destination, _socketRange, _offsets.PortOffset(d.Destination, nowMs), nowMs);
+        if (d.OffsetMs != nowMs)
+        {
+            // port_offset depends on the destination and the time seed only: once per destination and millisecond.
+            d.Offset = _offsets.PortOffset(d.Destination, nowMs);
+            d.OffsetMs = nowMs;
+        }
+        var inputs = new ScanInputs(_profile, _config, 0, 0, d.Destination, _socketRange, d.Offset, nowMs);
         var o = FastConnectScan.ScanWith(inputs, _config.Reserved, _bind, d.Live, d.TimeWait ?? _emptyTimeWait,
             new Tables(this, d, nowMs), _perturb, _draws);
         counters = o.Counters;
@@ -144,7 +155,7 @@ internal sealed class CompactHost
     /// <summary>close() without TIME_WAIT: the entry leaves the ehash, the owner its bucket; the handle is free again.</summary>
     public void Close(int handle)
     {
-        int port = _portOf[handle];
+        int port = _entries[handle].Port;
         Unlink(handle);
         Disown(port);
         _free[_freeCount++] = handle;
@@ -153,14 +164,15 @@ internal sealed class CompactHost
     /// <summary>close() into TIME_WAIT at <paramref name="nowMs"/>: the entry stays with its chain position, now in the TIME_WAIT index.</summary>
     public void CloseToTimeWait(int handle, long nowMs)
     {
-        var d = _dests[_destOf[handle]];
-        int port = _portOf[handle];
+        ref var e = ref _entries[handle];
+        var d = _dests[e.Dest];
+        int port = e.Port;
         int cost = d.Live.CostAt(port);
         d.Live.Set(port, false);
         var tw = d.TimeWait ??= new TimeWaitPortMap();
         tw.Set(port, _timestamps, finWait2: false);
         tw.Ports.SetCost(port, cost);
-        _stampMs[handle] = nowMs;
+        e.StampMs = nowMs;
         TimeWait++;
     }
 
@@ -180,20 +192,17 @@ internal sealed class CompactHost
     {
         int h = _freeCount > 0 ? _free[--_freeCount] : NewHandle();
         uint b = d.Bucket(port, _profile.EhashPortAdditive, _ehashSecret) & _ehashMask;
-        _destOf[h] = destinationId;
-        _portOf[h] = port;
-        _stampMs[h] = -1;
-        _bucket[h] = b;
+        var entries = _entries;
         int next = _heads[b];
-        _next[h] = next;
+        entries[h] = new Entry { Next = next, Bucket = b, Dest = destinationId, Port = port, StampMs = -1 };
         _heads[b] = h;
         d.SetEntry(port, h);
         d.Live.Set(port, true);
         d.Live.SetCost(port, 1);
-        for (int e = next; e >= 0; e = _next[e])
+        for (int e = next; e >= 0; e = entries[e].Next)
         {
             var map = MapOf(e);
-            int p = _portOf[e];
+            int p = entries[e].Port;
             map.SetCost(p, map.CostAt(p) + 1);
         }
         Established++;
@@ -203,23 +212,25 @@ internal sealed class CompactHost
     /// <summary>Removes the entry of <paramref name="handle"/> from its chain and indexes; the entries behind it move up one node.</summary>
     private void Unlink(int handle)
     {
-        var d = _dests[_destOf[handle]];
-        int port = _portOf[handle];
+        var entries = _entries;
+        ref var x = ref entries[handle];
+        var d = _dests[x.Dest];
+        int port = x.Port;
         d.SetEntry(port, -1);
-        if (_stampMs[handle] >= 0)
+        if (x.StampMs >= 0)
         {
             d.TimeWait!.Remove(port);
             TimeWait--;
         }
         else d.Live.Set(port, false);
-        ref int link = ref _heads[_bucket[handle]];
-        while (link != handle) link = ref _next[link];
-        int next = _next[handle];
+        ref int link = ref _heads[x.Bucket];
+        while (link != handle) link = ref entries[link].Next;
+        int next = x.Next;
         link = next;
-        for (int e = next; e >= 0; e = _next[e])
+        for (int e = next; e >= 0; e = entries[e].Next)
         {
             var map = MapOf(e);
-            int p = _portOf[e];
+            int p = entries[e].Port;
             map.SetCost(p, map.CostAt(p) - 1);
         }
         Established--;
@@ -227,20 +238,17 @@ internal sealed class CompactHost
 
     private PortCostMap MapOf(int handle)
     {
-        var d = _dests[_destOf[handle]];
-        return _stampMs[handle] >= 0 ? d.TimeWait!.Ports : d.Live;
+        ref var e = ref _entries[handle];
+        var d = _dests[e.Dest];
+        return e.StampMs >= 0 ? d.TimeWait!.Ports : d.Live;
     }
 
     private int NewHandle()
     {
-        if (_handles == _next.Length)
+        if (_handles == _entries.Length)
         {
-            int n = _next.Length * 2;
-            Array.Resize(ref _next, n);
-            Array.Resize(ref _bucket, n);
-            Array.Resize(ref _destOf, n);
-            Array.Resize(ref _portOf, n);
-            Array.Resize(ref _stampMs, n);
+            int n = _entries.Length * 2;
+            Array.Resize(ref _entries, n);
             Array.Resize(ref _free, n);
         }
         return _handles++;
@@ -249,7 +257,7 @@ internal sealed class CompactHost
     private int ChainLength(uint bucket)
     {
         int n = 0;
-        for (int e = _heads[bucket]; e >= 0; e = _next[e]) n++;
+        for (int e = _heads[bucket]; e >= 0; e = _entries[e].Next) n++;
         return n;
     }
 
@@ -261,6 +269,8 @@ internal sealed class CompactHost
         public readonly Destination Destination = destination;
         public readonly PortCostMap Live = new();
         public TimeWaitPortMap? TimeWait;
+        public ulong Offset;                // port_offset at OffsetMs
+        public long OffsetMs = long.MinValue;
 
         /// <summary>The handle of the entry on <paramref name="port"/>, or −1.</summary>
         public int EntryAt(int port) => (_slots[port >> ChunkShift] is { } c ? c[port & (ChunkSize - 1)] : 0) - 1;
@@ -297,7 +307,7 @@ internal sealed class CompactHost
                 nodes = host.ChainLength(d.Bucket(port, host._profile.EhashPortAdditive, host._ehashSecret) & host._ehashMask);
                 return ScanEntry.None;
             }
-            if (host._stampMs[e] >= 0)
+            if (host._entries[e].StampMs >= 0)
             {
                 nodes = d.TimeWait!.Ports.CostAt(port);
                 return ScanEntry.TimeWait;
@@ -309,8 +319,8 @@ internal sealed class CompactHost
         public bool TimeWaitUnique(int port)
         {
             int e = d.EntryAt(port);
-            if (e < 0 || host._stampMs[e] < 0) return true;
-            long stamp = host._stampMs[e];
+            if (e < 0 || host._entries[e].StampMs < 0) return true;
+            long stamp = host._entries[e].StampMs;
             return TimeWaitReuse.IsUnique(host._profile, host._config, d.Destination.Source, d.Destination.Address, host._timestamps,
                 finWait2: false, stamp / 1000, stamp, nowMs, portPreassigned: false);
         }
