@@ -56,54 +56,55 @@ public static class WorkloadSimulation
         int blocked = PortCapacity.Blocked(profile, spec.Namespace, spec.PerSocketRange, spec.BindOwnedPorts);
         int sources = spec.NoPortSources.IsDefault ? 0 : spec.NoPortSources.Length;
         int sourceCount = Math.Max(1, sources);
+        // The occupancy bin of a destination depends only on its connections in use: a table instead of two divisions per connect.
+        var binOf = new int[r * sourceCount + 64];
+        for (int n = 0; n < binOf.Length; n++) binOf[n] = OccupancyBinOf(n, sourceCount, blocked, r);
 
         var closes = CloseQueue.For(spec.Arrivals.RatePerSecond / 1000.0, spec.Lifetime.MeanMs);
         var twExpiry = new Queue<(int Socket, long Due)>(); // due times never decrease: first in, first due
-        var twDest = new Dictionary<int, (int Dest, long Due)>(); // socket id → destination and end of its TIME_WAIT
+        var twDest = new Dictionary<int, (int Dest, long Due)>(); // connection handle → destination and end of its TIME_WAIT
         var inUse = new int[k];
         int live = 0, sourceNext = 0;
         long attempts = 0, opened = 0, released = 0, expired = 0, recycled = 0, failures = 0, totalCandidates = 0;
         long? firstFailure = null;
         bool truncated = false;
 
-        var stepScans = new List<int>[k];
-        var stepAttempts = new int[k];
-        var stepFailures = new int[k];
-        var stepCpu = new double[k];
-        for (int d = 0; d < k; d++) stepScans[d] = [];
-        double stepCpuNs = 0;
+        var step = new StepAccumulator(k);
         var steps = ImmutableArray.CreateBuilder<WorkloadStep>();
         var bins = new BinAccumulator?[k][]; // per destination, by occupancy percent 0..100
         for (int d = 0; d < k; d++) bins[d] = new BinAccumulator?[101];
         var fill = ImmutableArray.CreateBuilder<int>();
-        var cpuSamples = ImmutableArray.CreateBuilder<double>();
+        var cpuSamples = new List<double>();
 
         var arrivals = spec.Arrivals;
+        bool fixedArrivals = arrivals.Kind == ArrivalKind.Fixed;
+        double fixedGap = arrivals.NextGapMs(random); // the first gap; every gap when fixed (no draw)
         var lifetime = spec.Lifetime;
         var calibration = spec.Calibration;
         bool clientClose = spec.Close == CloseSide.Client;
+        long durationMs = spec.DurationMs, stepMs = spec.StepMs, budget = spec.CandidateBudget;
         long stepStart = 0;
-        long stepEnd = Math.Min(spec.StepMs, spec.DurationMs);
-        double nextArrival = spec.Arrivals.NextGapMs(random);
-        long events = 0, endMs = spec.DurationMs;
+        long stepEnd = Math.Min(stepMs, durationMs);
+        double nextArrival = fixedGap;
+        long events = 0, endMs = durationMs;
 
         while (true)
         {
             double tClose = closes.PeekTime;
             double tNext = Math.Min(nextArrival, tClose);
-            while (stepEnd <= spec.DurationMs && tNext >= stepEnd && stepStart < spec.DurationMs)
+            while (stepEnd <= durationMs && tNext >= stepEnd && stepStart < durationMs)
             {
-                ExpireTimeWait(stepEnd);
-                FlushStep(stepEnd);
+                ExpireTimeWait(stepEnd, ref kernel, twExpiry, twDest, inUse, ref expired);
+                steps.Add(step.Flush(stepEnd, stepStart, inUse, sourceCount, blocked, r, live, twDest.Count));
                 stepStart = stepEnd;
-                stepEnd = Math.Min(stepEnd + spec.StepMs, spec.DurationMs);
-                if (stepStart >= spec.DurationMs) break;
+                stepEnd = Math.Min(stepEnd + stepMs, durationMs);
+                if (stepStart >= durationMs) break;
             }
-            if (tNext >= spec.DurationMs || stepStart >= spec.DurationMs) break;
+            if (tNext >= durationMs || stepStart >= durationMs) break;
 
             long now = (long)Math.Floor(tNext);
-            if (twExpiry.Count != 0) ExpireTimeWait(now);
-            if (++events % 4096 == 0) progress?.Invoke(tNext / spec.DurationMs);
+            if (twExpiry.Count != 0) ExpireTimeWait(now, ref kernel, twExpiry, twDest, inUse, ref expired);
+            if (++events % 4096 == 0) progress?.Invoke(tNext / durationMs);
 
             if (tClose <= nextArrival)
             {
@@ -124,22 +125,18 @@ public static class WorkloadSimulation
                 continue;
             }
 
-            nextArrival += arrivals.NextGapMs(random);
+            nextArrival += fixedArrivals ? fixedGap : arrivals.NextGapMs(random);
             double pick = random.NextDouble() * acc;
-            int di = PickDestination(cumulative, pick);
-            double occupancy = (inUse[di] / (double)sourceCount + blocked) / r;
-            int bin = Math.Clamp((int)Math.Floor(occupancy * 100 + 1e-9), 0, 100);
+            int di = k == 1 ? 0 : PickDestination(cumulative, pick);
             int inUseBefore = inUse[di];
+            int bin = (uint)inUseBefore < (uint)binOf.Length ? binOf[inUseBefore] : OccupancyBinOf(inUseBefore, sourceCount, blocked, r);
 
             int handle = kernel.Connect(di, sources > 0 ? sourceNext++ % sources : -1, now, out var counters, out int port, out int takenOver);
             attempts++;
             int candidates = counters.Candidates;
             totalCandidates += candidates;
             double costNs = ConnectCost.Nanoseconds(counters, calibration);
-            stepScans[di].Add(candidates);
-            stepAttempts[di]++;
-            stepCpu[di] += costNs;
-            stepCpuNs += costNs;
+            step.Add(di, candidates, costNs);
             if (cpuSamples.Count < CpuSampleCap) cpuSamples.Add(costNs / 1000.0);
             var b = bins[di][bin] ??= new BinAccumulator();
             b.Scans.Add(candidates);
@@ -163,22 +160,22 @@ public static class WorkloadSimulation
             else
             {
                 failures++;
-                stepFailures[di]++;
+                step.Failures[di]++;
                 b.Failures++;
                 firstFailure ??= now;
             }
 
-            if (spec.CandidateBudget > 0 && totalCandidates >= spec.CandidateBudget)
+            if (budget > 0 && totalCandidates >= budget)
             {
                 truncated = true;
                 endMs = Math.Max(stepStart + 1, now);
-                FlushStep(endMs);
+                steps.Add(step.Flush(endMs, stepStart, inUse, sourceCount, blocked, r, live, twDest.Count));
                 break;
             }
         }
 
         kernel.AdvanceTo(endMs);
-        ExpireTimeWait(endMs);
+        ExpireTimeWait(endMs, ref kernel, twExpiry, twDest, inUse, ref expired);
         progress?.Invoke(1.0);
 
         return new WorkloadResult
@@ -197,50 +194,79 @@ public static class WorkloadSimulation
             Failures = failures,
             FirstFailureMs = firstFailure,
             FillSequence = fill.ToImmutable(),
-            CpuUsSamples = cpuSamples.ToImmutable(),
+            CpuUsSamples = [.. cpuSamples],
             TotalCandidates = totalCandidates,
             Truncated = truncated,
             EndMs = endMs,
             HostEstablished = kernel.Established,
             HostTimeWait = kernel.TimeWait,
         };
+    }
 
-        void ExpireTimeWait(long now)
+    /// <summary>Ends the TIME_WAIT of every connection due by <paramref name="now"/> (60 s after its close).</summary>
+    private static void ExpireTimeWait<TKernel>(long now, ref TKernel kernel, Queue<(int Socket, long Due)> twExpiry,
+        Dictionary<int, (int Dest, long Due)> twDest, int[] inUse, ref long expired) where TKernel : struct, IWorkloadKernel
+    {
+        if (!twExpiry.TryPeek(out var first) || first.Due > now) return;
+        kernel.AdvanceTo(now); // the host's TIME_WAIT timers end at the same instants: then the socket can be released
+        while (twExpiry.TryPeek(out var item) && item.Due <= now)
         {
-            if (!twExpiry.TryPeek(out var first) || first.Due > now) return;
-            kernel.AdvanceTo(now); // the host's TIME_WAIT timers end at the same instants: then the socket can be released
-            while (twExpiry.TryPeek(out var item) && item.Due <= now)
+            var (conn, due) = twExpiry.Dequeue();
+            // A stale item: that TIME_WAIT was reused by a connect, and the handle may belong to a later connection by now.
+            if (twDest.TryGetValue(conn, out var d) && d.Due == due)
             {
-                var (conn, due) = twExpiry.Dequeue();
-                // A stale item: that TIME_WAIT was reused by a connect, and the handle may belong to a later connection by now.
-                if (twDest.TryGetValue(conn, out var d) && d.Due == due)
-                {
-                    twDest.Remove(conn);
-                    expired++;
-                    inUse[d.Dest]--;
-                    kernel.Expire(conn);
-                }
+                twDest.Remove(conn);
+                expired++;
+                inUse[d.Dest]--;
+                kernel.Expire(conn);
             }
         }
+    }
 
-        void FlushStep(long end)
+    /// <summary>The occupancy bin (percent, 0..100) of a destination with <paramref name="inUse"/> connections.</summary>
+    private static int OccupancyBinOf(int inUse, int sourceCount, int blocked, int r) =>
+        Math.Clamp((int)Math.Floor(Occupancy(inUse, sourceCount, blocked, r) * 100 + 1e-9), 0, 100);
+
+    /// <summary>The occupancy of a destination's range: its connections per source plus the blocked ports, over the range.</summary>
+    private static double Occupancy(int inUse, int sourceCount, int blocked, int r) => (inUse / (double)sourceCount + blocked) / r;
+
+    /// <summary>Per destination, the connects of the current reporting step.</summary>
+    private sealed class StepAccumulator(int k)
+    {
+        private readonly List<int>[] _scans = [.. Enumerable.Range(0, k).Select(_ => new List<int>())];
+        private readonly int[] _attempts = new int[k];
+        private readonly double[] _cpu = new double[k];
+        private double _cpuNs;
+
+        public readonly int[] Failures = new int[k];
+
+        public void Add(int d, int candidates, double costNs)
+        {
+            _scans[d].Add(candidates);
+            _attempts[d]++;
+            _cpu[d] += costNs;
+            _cpuNs += costNs;
+        }
+
+        /// <summary>The step ending at <paramref name="end"/>; starts the next one.</summary>
+        public WorkloadStep Flush(long end, long stepStart, int[] inUse, int sourceCount, int blocked, int r, int live, int timeWait)
         {
             var dests = ImmutableArray.CreateBuilder<DestinationStep>(k);
             int fails = 0;
             for (int d = 0; d < k; d++)
             {
-                var stats = ScanStatistics.Of(stepScans[d]);
-                dests.Add(new DestinationStep(stepAttempts[d], stepFailures[d], stats,
-                    stepAttempts[d] == 0 ? 0 : stepCpu[d] / stepAttempts[d] / 1000.0, inUse[d],
-                    (inUse[d] / (double)sourceCount + blocked) / r));
-                fails += stepFailures[d];
-                stepScans[d].Clear();
-                stepAttempts[d] = stepFailures[d] = 0;
-                stepCpu[d] = 0;
+                var stats = ScanStatistics.Of(_scans[d]);
+                dests.Add(new DestinationStep(_attempts[d], Failures[d], stats,
+                    _attempts[d] == 0 ? 0 : _cpu[d] / _attempts[d] / 1000.0, inUse[d], Occupancy(inUse[d], sourceCount, blocked, r)));
+                fails += Failures[d];
+                _scans[d].Clear();
+                _attempts[d] = Failures[d] = 0;
+                _cpu[d] = 0;
             }
             double seconds = Math.Max(1, end - stepStart) / 1000.0;
-            steps.Add(new WorkloadStep(end, dests.MoveToImmutable(), live, twDest.Count, stepCpuNs / 1e6 / seconds, fails));
-            stepCpuNs = 0;
+            var step = new WorkloadStep(end, dests.MoveToImmutable(), live, timeWait, _cpuNs / 1e6 / seconds, fails);
+            _cpuNs = 0;
+            return step;
         }
     }
 
