@@ -11,7 +11,7 @@ namespace PortSelection.Model.Simulation;
 /// </summary>
 internal sealed class CloseQueue
 {
-    private readonly double _width;
+    private readonly double _perWidth; // 1 / bucket width: a bucket index is a multiplication (monotone in time, like a division)
     private readonly int _mask;
     private readonly int[] _heads;  // ring slot → first node of its unsorted list, −1 when empty
     private long _cursor;           // every ring node's bucket is in cursor .. cursor + ring − 1
@@ -38,7 +38,7 @@ internal sealed class CloseQueue
     /// <param name="buckets">Ring size (rounded up to a power of two, 16 .. 2^22); ring × width should span most lifetimes.</param>
     public CloseQueue(double bucketWidthMs = 1.0, int buckets = 1024)
     {
-        _width = double.IsFinite(bucketWidthMs) && bucketWidthMs > 0 ? bucketWidthMs : 1.0;
+        _perWidth = 1.0 / (double.IsFinite(bucketWidthMs) && bucketWidthMs > 0 ? bucketWidthMs : 1.0);
         int n = 16;
         while (n < buckets && n < (1 << 22)) n <<= 1;
         _mask = n - 1;
@@ -130,7 +130,7 @@ internal sealed class CloseQueue
         return result;
     }
 
-    private long BucketOf(double time) => (long)Math.Floor(time / _width);
+    private long BucketOf(double time) => (long)Math.Floor(time * _perWidth);
 
     /// <summary>The earliest ring node (the ring must not be empty): the first non-empty bucket from <c>scan</c>, its earliest node.</summary>
     private int NearMin()
