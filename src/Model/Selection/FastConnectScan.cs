@@ -118,6 +118,8 @@ public static class FastConnectScan
         {
             int port = low + (int)offset;
             int i = 0;
+            // A pass over an even-sized range visits every port of its parity once: skipped whole when all are busy.
+            if (step == 2 && remaining == (uint)(hiX - low) && w.SkipPass(low, hiX - 1, port & 1)) i = (int)remaining;
             while (i < remaining)
             {
                 if (port >= hiX) port -= (int)remaining;
@@ -150,6 +152,7 @@ public static class FastConnectScan
         private readonly PortCostMap.BlockData[] _tBlocks, _lBlocks, _wBlocks;
         private readonly int[] _bBlockCount;
         private readonly PortBitmap _reserved;
+        private readonly int _bindOwnedCount;
         private readonly bool _rcu, _resched, _twNever, _fw2Never;
         public ScanCounters N;
         public bool ReusedTw;
@@ -161,6 +164,7 @@ public static class FastConnectScan
             _tables = tables;
             _r = reserved.BitsArray;
             _reserved = reserved;
+            _bindOwnedCount = bix.BindOwnedCount;
             _tBlocks = bix.Present.BlocksArray;
             _bBlockCount = bix.BindOwnedBlockCountArray;
             _lBlocks = live.BlocksArray;
@@ -232,6 +236,33 @@ public static class FastConnectScan
             chosen = 0;
             chosenI = -1;
             return false;
+        }
+
+        /// <summary>
+        /// A whole pass over the ports of parity <paramref name="q"/> in <paramref name="low"/> .. <paramref name="high"/>
+        /// (every one of them a candidate) from the range sums of the port indexes, when no port is reserved, none is
+        /// BindOwned, the destination has no TIME_WAIT 4-tuple and every candidate holds a live 4-tuple to it (so a bucket):
+        /// all are skipped, with the counters <see cref="Skip"/> gives live candidates. False (nothing added) otherwise,
+        /// or when the indexes do not track this range (<see cref="PortCostMap.TrackRange"/>).
+        /// </summary>
+        public bool SkipPass(int low, int high, int q)
+        {
+            if (_reserved.Count != 0 || _bindOwnedCount != 0 || _twCost.Count != 0) return false;
+            if (!_enCost.Tracks(low, high) || !_bnCost.Tracks(low, high)) return false;
+            int n = ((high - q) >> 1) - ((low - 1 - q) >> 1); // ports of parity q in low..high
+            if (_enCost.TrackedCount(q) != n) return false;
+            N.Candidates += n;
+            N.Probes += n;
+            N.TupleChecks += n;
+            if (_resched) N.Rescheds += n;
+            if (!_rcu)
+            {
+                N.Locks += n;
+                N.EhashLocks += n;
+            }
+            N.BhashNodes += _bnCost.TrackedCost(q);
+            N.EhashNodes += _enCost.TrackedCost(q);
+            return true;
         }
 
         /// <summary>

@@ -84,7 +84,12 @@ internal sealed class CompactHost
             _bind.Present.SetCost(port, 1);
             _bind.SetBindOwned(port, true);
         }
+        // Every connect scans the same range: the indexes keep its sums (whole passes summed in O(1)).
+        _scanRange = _profile.PerSocketRangeClamp ? _socketRange.Clamp(_config.Range).Range : _config.Range;
+        _bind.Present.TrackRange(_scanRange.Low, _scanRange.High);
     }
+
+    private readonly PortRange _scanRange;
 
     /// <summary>True when <see cref="CompactHost"/> models <paramref name="spec"/> exactly (else run it on <see cref="KernelHost"/>).</summary>
     public static bool Supports(WorkloadSpec spec) =>
@@ -105,6 +110,7 @@ internal sealed class CompactHost
         _dests[id] = new Dest(destination, _profile.EhashPortAdditive
             ? EhashFn.HashPort0(destination.Source.Be32, destination.Address.Be32, (ushort)destination.Port, _ehashSecret, 0)
             : 0);
+        _dests[id].Live.TrackRange(_scanRange.Low, _scanRange.High);
         _destinationIds[destination] = id;
         return id;
     }

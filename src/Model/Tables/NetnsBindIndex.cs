@@ -19,6 +19,9 @@ public sealed class NetnsBindIndex
     /// <summary>BindOwned ports per block <c>k</c> (512 ports) and parity <c>q</c> at index <c>2k + q</c>.</summary>
     internal int[] BindOwnedBlockCountArray => _bindOwnedBlockCount;
 
+    /// <summary>Number of BindOwned ports.</summary>
+    public int BindOwnedCount { get; private set; }
+
     /// <summary>True when <paramref name="port"/>'s bucket is BindOwned.</summary>
     public bool IsBindOwned(int port) => (_bindOwned[port >> 6] & (1UL << (port & 63))) != 0;
 
@@ -30,5 +33,6 @@ public sealed class NetnsBindIndex
         if (((w & bit) != 0) == on) return;
         w ^= bit;
         _bindOwnedBlockCount[((port >> PortCostMap.BlockShift) << 1) | (port & 1)] += on ? 1 : -1;
+        BindOwnedCount += on ? 1 : -1;
     }
 }

@@ -96,6 +96,39 @@ public sealed class PortCostMap
     /// <summary>Number of members.</summary>
     public int Count { get; private set; }
 
+    // Members and cost sums per parity within one tracked range of ports (none: low > high).
+    private int _trackLow = 1, _trackHigh;
+    private int _trackCount0, _trackCount1, _trackCost0, _trackCost1;
+
+    /// <summary>
+    /// Keeps the member count and the cost sum per parity within <paramref name="low"/> .. <paramref name="high"/>
+    /// current from now on (one range; it replaces any earlier one), so that a scan pass over the whole range is summed
+    /// in O(1) (<see cref="TrackedCount"/>, <see cref="TrackedCost"/>).
+    /// </summary>
+    internal void TrackRange(int low, int high)
+    {
+        _trackLow = low;
+        _trackHigh = high;
+        _trackCount0 = _trackCount1 = _trackCost0 = _trackCost1 = 0;
+        for (int p = Math.Max(0, low); p <= high && p <= 65535; p++)
+        {
+            if (!Contains(p)) continue;
+            if ((p & 1) == 0) { _trackCount0++; _trackCost0 += CostAt(p); }
+            else { _trackCount1++; _trackCost1 += CostAt(p); }
+        }
+    }
+
+    /// <summary>True when <see cref="TrackRange"/> was called with exactly <paramref name="low"/> .. <paramref name="high"/>.</summary>
+    internal bool Tracks(int low, int high) => _trackLow == low && _trackHigh == high;
+
+    /// <summary>Members of parity <paramref name="q"/> within the tracked range.</summary>
+    internal int TrackedCount(int q) => q == 0 ? _trackCount0 : _trackCount1;
+
+    /// <summary>Cost summed over the members of parity <paramref name="q"/> within the tracked range.</summary>
+    internal int TrackedCost(int q) => q == 0 ? _trackCost0 : _trackCost1;
+
+    private bool InTrackedRange(int port) => port >= _trackLow && port <= _trackHigh;
+
     /// <summary>True when <paramref name="port"/> is a member.</summary>
     public bool Contains(int port) => (_words[port >> 6].Bits & (1UL << (port & 63))) != 0;
 
@@ -107,19 +140,22 @@ public sealed class PortCostMap
         bool had = (w.Bits & bit) != 0;
         if (had == member) return;
         ref var b = ref _blocks[port >> BlockShift];
-        if (member)
+        int delta = member ? 1 : -1;
+        if (member) w.Bits |= bit;
+        else w.Bits &= ~bit;
+        Count += delta;
+        bool tracked = InTrackedRange(port);
+        if ((port & 1) == 0)
         {
-            w.Bits |= bit;
-            Count++;
-            if ((port & 1) == 0) b.Count0++; else b.Count1++;
+            b.Count0 += delta;
+            if (tracked) _trackCount0 += delta;
         }
         else
         {
-            w.Bits &= ~bit;
-            Count--;
-            if ((port & 1) == 0) b.Count0--; else b.Count1--;
-            SetCost(port, 0);
+            b.Count1 += delta;
+            if (tracked) _trackCount1 += delta;
         }
+        if (!member) SetCost(port, 0);
     }
 
     /// <summary>Sets the cost of <paramref name="port"/> (keeps the word and block sums current).</summary>
@@ -140,15 +176,18 @@ public sealed class PortCostMap
         if (cost != 1) w.Extra |= bit;
         else w.Extra &= ~bit;
         ref var b = ref _blocks[port >> BlockShift];
+        bool tracked = InTrackedRange(port);
         if ((port & 1) == 0)
         {
             w.Cost0 += d;
             b.Cost0 += d;
+            if (tracked) _trackCost0 += d;
         }
         else
         {
             w.Cost1 += d;
             b.Cost1 += d;
+            if (tracked) _trackCost1 += d;
         }
     }
 

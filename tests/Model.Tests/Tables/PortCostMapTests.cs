@@ -53,4 +53,37 @@ public class PortCostMapTests
                     Assert.Equal(inBlock.Sum(kv => kv.Value), map.BlockCost(k, q));
                 }
         }).Check(Config.QuickThrowOnFailure.WithMaxTest(300));
+
+    [Fact]
+    public void Tracked_range_sums_match_a_plain_dictionary() =>
+        Prop.ForAll(Arb.From(
+            from ops in Gen.ArrayOf(
+                from kind in Gen.Choose(0, 2)
+                from port in Gen.Choose(990, 1310)
+                from cost in Gen.Frequency((6, Gen.Constant(1)), (2, Gen.Choose(2, 5)), (1, Gen.Constant(0)))
+                select (kind, port, cost), 300)
+            from low in Gen.Choose(995, 1150)
+            from high in Gen.Choose(1100, 1305)
+            from trackAt in Gen.Choose(0, 300)
+            select (ops, low, high, trackAt)), t =>
+        {
+            var map = new PortCostMap();
+            var plain = new Dictionary<int, int>();
+            for (int i = 0; i < t.ops.Length; i++)
+            {
+                if (i == t.trackAt) map.TrackRange(t.low, t.high); // tracking starts on a map that already has members
+                var (kind, port, cost) = t.ops[i];
+                if (kind == 0) { map.Set(port, true); plain.TryAdd(port, 0); map.SetCost(port, cost); plain[port] = cost; }
+                else if (kind == 1) { map.Set(port, false); plain.Remove(port); }
+                else if (plain.ContainsKey(port)) { map.SetCost(port, cost); plain[port] = cost; }
+            }
+            if (t.trackAt >= t.ops.Length) map.TrackRange(t.low, t.high);
+            Assert.True(map.Tracks(t.low, t.high));
+            for (int q = 0; q < 2; q++)
+            {
+                var inRange = plain.Where(kv => kv.Key >= t.low && kv.Key <= t.high && (kv.Key & 1) == q).ToList();
+                Assert.Equal(inRange.Count, map.TrackedCount(q));
+                Assert.Equal(inRange.Sum(kv => kv.Value), map.TrackedCost(q));
+            }
+        }).Check(Config.QuickThrowOnFailure.WithMaxTest(300));
 }
