@@ -94,10 +94,16 @@ public class SocketReleaseTests
             }
         }
         Churn(5000); // warm-up: pools and lazily created chunks
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        Churn(20_000);
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        Assert.Equal(0, allocated);
+        // A window can see a one-off runtime allocation on this thread (tiered re-compilation under a loaded machine); a
+        // per-connect allocation shows in every window (≥ 24 B × 20,000). Up to three windows: one must allocate nothing.
+        var windows = new List<long>();
+        for (int w = 0; w < 3 && (windows.Count == 0 || windows[^1] != 0); w++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            Churn(20_000);
+            windows.Add(GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+        Assert.True(windows[^1] == 0 && windows.All(a => a < 20_000), $"bytes allocated per 20,000 connects: {string.Join(", ", windows)}");
         Assert.True(open.Max() < open.Length + 1, $"socket ids grew to {open.Max()}");
         Assert.Equal(900, h.Established.Count);
     }
