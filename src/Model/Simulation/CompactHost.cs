@@ -144,11 +144,7 @@ internal sealed class CompactHost
             return -1;
         }
         port = p;
-        if (_owners[p]++ == 0)
-        {
-            _bind.Present.Set(p, true);
-            _bind.Present.SetCost(p, 1);
-        }
+        if (_owners[p]++ == 0) _bind.Present.Add(p, 1);
         if (o.TimeWaitReused)
         {
             takenOver = d.EntryAt(p);
@@ -174,7 +170,7 @@ internal sealed class CompactHost
         var d = _dests[e.Dest];
         int port = e.Port;
         int cost = d.Live.CostAt(port);
-        d.Live.Set(port, false);
+        d.Live.Remove(port);
         var tw = d.TimeWait ??= new TimeWaitPortMap();
         tw.Set(port, _timestamps, finWait2: false);
         tw.Ports.SetCost(port, cost);
@@ -190,7 +186,7 @@ internal sealed class CompactHost
 
     private void Disown(int port)
     {
-        if (--_owners[port] == 0) _bind.Present.Set(port, false);
+        if (--_owners[port] == 0) _bind.Present.Remove(port);
     }
 
     /// <summary>A new live entry at the head of its ehash chain; the entries behind it move down one node.</summary>
@@ -203,8 +199,7 @@ internal sealed class CompactHost
         entries[h] = new Entry { Next = next, Bucket = b, Dest = destinationId, Port = port, StampMs = -1 };
         _heads[b] = h;
         d.SetEntry(port, h);
-        d.Live.Set(port, true);
-        d.Live.SetCost(port, 1);
+        d.Live.Add(port, 1);
         for (int e = next; e >= 0; e = entries[e].Next)
         {
             var map = MapOf(e);
@@ -228,7 +223,7 @@ internal sealed class CompactHost
             d.TimeWait!.Remove(port);
             TimeWait--;
         }
-        else d.Live.Set(port, false);
+        else d.Live.Remove(port);
         ref int link = ref _heads[x.Bucket];
         while (link != handle) link = ref entries[link].Next;
         int next = x.Next;
@@ -283,8 +278,8 @@ internal sealed class CompactHost
 
         public void SetEntry(int port, int handle)
         {
-            ref var chunk = ref _slots[port >> ChunkShift];
-            chunk ??= new int[ChunkSize];
+            var chunk = _slots[port >> ChunkShift];
+            if (chunk is null) _slots[port >> ChunkShift] = chunk = new int[ChunkSize];
             chunk[port & (ChunkSize - 1)] = handle + 1;
         }
 

@@ -158,6 +158,74 @@ public sealed class PortCostMap
         if (!member) SetCost(port, 0);
     }
 
+    /// <summary>Adds <paramref name="port"/> with cost <paramref name="cost"/> (≥ 0): <see cref="Set"/> and <see cref="SetCost"/> in one pass.</summary>
+    public void Add(int port, int cost)
+    {
+        ulong bit = 1UL << (port & 63);
+        ref var w = ref _words[port >> 6];
+        if ((w.Bits & bit) != 0)
+        {
+            SetCost(port, cost);
+            return;
+        }
+        var chunk = _cost[port >> CostChunkShift] ??= new int[1 << CostChunkShift];
+        chunk[port & ((1 << CostChunkShift) - 1)] = cost; // 0 before: a non-member's cost
+        w.Bits |= bit;
+        if (cost != 1) w.Extra |= bit;
+        else w.Extra &= ~bit;
+        Count++;
+        ref var b = ref _blocks[port >> BlockShift];
+        bool tracked = InTrackedRange(port);
+        if ((port & 1) == 0)
+        {
+            w.Cost0 += cost;
+            b.Count0++;
+            b.Cost0 += cost;
+            if (tracked) { _trackCount0++; _trackCost0 += cost; }
+        }
+        else
+        {
+            w.Cost1 += cost;
+            b.Count1++;
+            b.Cost1 += cost;
+            if (tracked) { _trackCount1++; _trackCost1 += cost; }
+        }
+    }
+
+    /// <summary>Removes <paramref name="port"/> (its cost drops to 0): <see cref="Set"/> with false, in one pass.</summary>
+    public void Remove(int port)
+    {
+        ulong bit = 1UL << (port & 63);
+        ref var w = ref _words[port >> 6];
+        if ((w.Bits & bit) == 0) return;
+        int cost = 0;
+        if (_cost[port >> CostChunkShift] is { } chunk)
+        {
+            ref int c = ref chunk[port & ((1 << CostChunkShift) - 1)];
+            cost = c;
+            c = 0;
+        }
+        w.Bits &= ~bit;
+        w.Extra |= bit; // cost 0
+        Count--;
+        ref var b = ref _blocks[port >> BlockShift];
+        bool tracked = InTrackedRange(port);
+        if ((port & 1) == 0)
+        {
+            w.Cost0 -= cost;
+            b.Count0--;
+            b.Cost0 -= cost;
+            if (tracked) { _trackCount0--; _trackCost0 -= cost; }
+        }
+        else
+        {
+            w.Cost1 -= cost;
+            b.Count1--;
+            b.Cost1 -= cost;
+            if (tracked) { _trackCount1--; _trackCost1 -= cost; }
+        }
+    }
+
     /// <summary>Sets the cost of <paramref name="port"/> (keeps the word and block sums current).</summary>
     public void SetCost(int port, int cost)
     {

@@ -25,8 +25,11 @@ public class PortCostMapTests
             var plain = new Dictionary<int, int>();
             foreach (var (kind, port, cost) in t.ops)
             {
-                if (kind == 0) { map.Set(port, true); plain.TryAdd(port, 0); map.SetCost(port, cost); plain[port] = cost; }
-                else if (kind == 1) { map.Set(port, false); plain.Remove(port); }
+                // Set + SetCost, or Add; Set(false) or Remove (chosen by a port bit, so both meet the same ports).
+                if (kind == 0 && (port & 2) == 0) { map.Set(port, true); plain.TryAdd(port, 0); map.SetCost(port, cost); plain[port] = cost; }
+                else if (kind == 0) { map.Add(port, cost); plain[port] = cost; }
+                else if (kind == 1 && (port & 2) == 0) { map.Set(port, false); plain.Remove(port); }
+                else if (kind == 1) { map.Remove(port); plain.Remove(port); }
                 else if (plain.ContainsKey(port)) { map.SetCost(port, cost); plain[port] = cost; }
             }
             Assert.Equal(plain.Count, map.Count);
@@ -73,8 +76,10 @@ public class PortCostMapTests
             {
                 if (i == t.trackAt) map.TrackRange(t.low, t.high); // tracking starts on a map that already has members
                 var (kind, port, cost) = t.ops[i];
-                if (kind == 0) { map.Set(port, true); plain.TryAdd(port, 0); map.SetCost(port, cost); plain[port] = cost; }
-                else if (kind == 1) { map.Set(port, false); plain.Remove(port); }
+                if (kind == 0 && (port & 2) == 0) { map.Set(port, true); plain.TryAdd(port, 0); map.SetCost(port, cost); plain[port] = cost; }
+                else if (kind == 0) { map.Add(port, cost); plain[port] = cost; }
+                else if (kind == 1 && (port & 2) == 0) { map.Set(port, false); plain.Remove(port); }
+                else if (kind == 1) { map.Remove(port); plain.Remove(port); }
                 else if (plain.ContainsKey(port)) { map.SetCost(port, cost); plain[port] = cost; }
             }
             if (t.trackAt >= t.ops.Length) map.TrackRange(t.low, t.high);
