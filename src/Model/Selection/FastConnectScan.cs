@@ -266,85 +266,123 @@ public static class FastConnectScan
         /// <see cref="Run"/> when no candidate of the scan is reserved, BindOwned or a TIME_WAIT 4-tuple to the destination
         /// (<see cref="_lean"/>): a candidate is skipped exactly when it is live to the destination (in L ∩ T), with one
         /// probe, one 4-tuple check, its bhash and ehash chain nodes, and a lock, an ehash lock and a cond_resched per era
-        /// (added up once in <see cref="Counters"/>); whole words and whole 512-port blocks are added from their sums.
+        /// (added up once in <see cref="Counters"/>); whole words and whole 512-port blocks are added from their sums
+        /// (<see cref="SkipLive"/>), every other candidate is evaluated like the reference.
         /// </summary>
+        [MethodImpl(MethodImplOptions.NoInlining)]
         private bool RunLean(int port0, int step, int count, int i0, out int chosen, out int chosenI)
         {
             int last = port0 + (count - 1) * step;
             int lastW = last >> 6;
-            // parity q (0 even, 1 odd) of a step-2 run, 2 for a step-1 run (both parities)
+            ulong lastMask = ~0UL >> (63 - (last & 63));
+            // parity q of a step-2 run (0 even, 1 odd; both for step 1): the word mask and the parity selectors of the
+            // packed (even, odd) pairs of counts and sums
             int q = step == 2 ? port0 & 1 : 2;
             ulong full = q == 0 ? EvenMask : q == 1 ? OddMask : ~0UL;
-            int perWord = q == 2 ? 64 : 32, perBlock = perWord << 3;
+            var pick = new ParityPick(q);
             ref var t0 = ref MemoryMarshal.GetArrayDataReference(_t);
             ref var l0 = ref MemoryMarshal.GetArrayDataReference(_l);
-            ref var tb0 = ref MemoryMarshal.GetArrayDataReference(_tBlocks);
-            ref var lb0 = ref MemoryMarshal.GetArrayDataReference(_lBlocks);
             long n = 0, bn = 0, en = 0;
             int w = port0 >> 6;
             ulong m = full & (~0UL << (port0 & 63));
             while (true)
             {
-                if (w == lastW) m &= ~0UL >> (63 - (last & 63));
+                if (w == lastW) m &= lastMask;
                 ref var tw = ref Unsafe.Add(ref t0, w);
                 ref var lw = ref Unsafe.Add(ref l0, w);
                 ulong stop = m & ~(tw.Bits & lw.Bits);
-                if (stop == 0)
+                ulong skipped = stop == 0 ? m : m & ((stop & (0UL - stop)) - 1); // the candidates before the first stop
+                if (skipped == full)
                 {
-                    if (m == full)
+                    n += pick.PerWord;
+                    bn += pick.Of(PortCostMap.WordSums(ref tw));
+                    en += pick.Of(PortCostMap.WordSums(ref lw));
+                }
+                else if (skipped != 0)
+                {
+                    n += BitOperations.PopCount(skipped);
+                    bn += _bnCost.CostOf(ref tw, w, skipped);
+                    en += _enCost.CostOf(ref lw, w, skipped);
+                }
+                if (stop != 0)
+                {
+                    int sp = (w << 6) | BitOperations.TrailingZeroCount(stop);
+                    if (Evaluate(sp))
                     {
-                        n += perWord;
-                        bn += Sum(ref tw, q);
-                        en += Sum(ref lw, q);
+                        _leanN += n; _leanBn += bn; _leanEn += en;
+                        chosen = sp;
+                        chosenI = i0 + (sp - port0) / step * (step == 2 ? 2 : 1);
+                        return true;
                     }
-                    else if (m != 0)
-                    {
-                        n += BitOperations.PopCount(m);
-                        bn += _bnCost.CostOf(w, m);
-                        en += _enCost.CostOf(w, m);
-                    }
-                    if (w >= lastW) break;
-                    w++;
-                    m = full;
-                    // whole blocks of live candidates
-                    while ((w & 7) == 0 && w + 8 <= lastW)
-                    {
-                        ref var lb = ref Unsafe.Add(ref lb0, w >> 3);
-                        ref var tb = ref Unsafe.Add(ref tb0, w >> 3);
-                        if (BlockCount(ref lb, q) != perBlock || BlockCount(ref tb, q) != perBlock) break;
-                        n += perBlock;
-                        bn += BlockCost(ref tb, q);
-                        en += BlockCost(ref lb, q);
-                        w += 8;
-                    }
+                    m &= ~(skipped | (stop & (0UL - stop))); // the candidates after sp in this word
                     continue;
                 }
-                int bit = BitOperations.TrailingZeroCount(stop);
-                ulong below = m & ((1UL << bit) - 1);
-                if (below != 0)
-                {
-                    n += BitOperations.PopCount(below);
-                    bn += _bnCost.CostOf(w, below);
-                    en += _enCost.CostOf(w, below);
-                }
-                int sp = (w << 6) | bit;
-                if (Evaluate(sp))
-                {
-                    _leanN += n; _leanBn += bn; _leanEn += en;
-                    chosen = sp;
-                    chosenI = i0 + (sp - port0) / step * (step == 2 ? 2 : 1);
-                    return true;
-                }
-                m &= ~(below | (1UL << bit)); // the candidates after sp in this word
+                if (w >= lastW) break;
+                w = SkipLive(ref t0, ref l0, ref MemoryMarshal.GetArrayDataReference(_tBlocks), ref MemoryMarshal.GetArrayDataReference(_lBlocks),
+                    w + 1, lastW, full, pick, ref n, ref bn, ref en);
+                m = full;
             }
             _leanN += n; _leanBn += bn; _leanEn += en;
             chosen = 0;
             chosenI = -1;
             return false;
+        }
 
-            static int Sum(ref PortCostMap.WordData d, int q) => q == 2 ? d.Cost0 + d.Cost1 : Unsafe.Add(ref d.Cost0, q);
-            static int BlockCount(ref PortCostMap.BlockData d, int q) => q == 2 ? d.Count0 + d.Count1 : Unsafe.Add(ref d.Count0, q);
-            static int BlockCost(ref PortCostMap.BlockData d, int q) => q == 2 ? d.Cost0 + d.Cost1 : Unsafe.Add(ref d.Cost0, q);
+        /// <summary>
+        /// Skips the whole words <paramref name="w"/> .. <paramref name="lastW"/> − 1 (mask <paramref name="full"/>) while all
+        /// their candidates are live to the destination (L ∩ T), whole 512-port blocks at a time where the block counts
+        /// say so; adds the candidates and their bhash (T) and ehash (L) chain nodes; returns the first word not skipped
+        /// (<paramref name="lastW"/> at most).
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static int SkipLive(ref PortCostMap.WordData t0, ref PortCostMap.WordData l0, ref PortCostMap.BlockData tb0,
+            ref PortCostMap.BlockData lb0, int w, int lastW, ulong full, ParityPick pick, ref long n, ref long bn, ref long en)
+        {
+            long nn = 0, b = 0, e = 0;
+            long perBlock = pick.PerWord << 3;
+            while (w < lastW)
+            {
+                if ((w & 7) == 0 && w + 8 <= lastW)
+                {
+                    ref var lb = ref Unsafe.Add(ref lb0, w >> 3);
+                    ref var tb = ref Unsafe.Add(ref tb0, w >> 3);
+                    if (pick.Of(PortCostMap.BlockCounts(ref lb)) == perBlock && pick.Of(PortCostMap.BlockCounts(ref tb)) == perBlock)
+                    {
+                        nn += perBlock;
+                        b += pick.Of(PortCostMap.BlockSums(ref tb));
+                        e += pick.Of(PortCostMap.BlockSums(ref lb));
+                        w += 8;
+                        continue;
+                    }
+                }
+                ref var tw = ref Unsafe.Add(ref t0, w);
+                ref var lw = ref Unsafe.Add(ref l0, w);
+                if ((full & ~(tw.Bits & lw.Bits)) != 0) break;
+                nn += pick.PerWord;
+                b += pick.Of(PortCostMap.WordSums(ref tw));
+                e += pick.Of(PortCostMap.WordSums(ref lw));
+                w++;
+            }
+            n += nn;
+            bn += b;
+            en += e;
+            return w;
+        }
+
+        /// <summary>
+        /// Picks the even, the odd or both halves of a packed (even, odd) pair of non-negative 32-bit values (counts or
+        /// sums of <see cref="PortCostMap"/>) without a branch: q = 0 even, 1 odd, 2 both.
+        /// </summary>
+        private readonly struct ParityPick(int q)
+        {
+            private readonly ulong _lo = q == 1 ? 0 : 0xFFFF_FFFFUL;
+            private readonly ulong _hi = q == 0 ? 0 : 0xFFFF_FFFFUL;
+
+            /// <summary>Candidates per whole word: 32 for one parity, 64 for both.</summary>
+            public readonly long PerWord = q == 2 ? 64 : 32;
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public long Of(ulong pair) => (long)((pair & _lo) + ((pair >> 32) & _hi));
         }
 
         /// <summary>

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace PortSelection.Model.Tables;
@@ -67,7 +68,7 @@ public sealed class PortCostMap
     /// <summary>
     /// Ports of word <paramref name="w"/> whose cost is not 1 (members or not). Costs of members are chain positions,
     /// nearly always 1, so the cost of a set of members is its size plus <c>cost − 1</c> over the few of them in this
-    /// bitmap (<see cref="CostOf"/>).
+    /// bitmap (<see cref="CostOf(int, ulong)"/>).
     /// </summary>
     public ulong ExtraOf(int w) => _words[w].Extra;
 
@@ -86,6 +87,42 @@ public sealed class PortCostMap
         }
         return s;
     }
+
+    /// <summary>
+    /// <see cref="CostOf(int, ulong)"/> with the word record at hand: the members' count plus the extra costs of those
+    /// among them whose cost is not 1 (looked up one by one, rare).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal int CostOf(ref WordData d, int w, ulong members)
+    {
+        int s = BitOperations.PopCount(members);
+        ulong x = members & d.Extra;
+        return x == 0 ? s : s + ExtraCost(w, x);
+    }
+
+    /// <summary>Σ (cost − 1) over the members <paramref name="x"/> of word <paramref name="w"/>.</summary>
+    private int ExtraCost(int w, ulong x)
+    {
+        int s = 0;
+        while (x != 0)
+        {
+            s += CostAt((w << 6) | BitOperations.TrailingZeroCount(x)) - 1;
+            x &= x - 1;
+        }
+        return s;
+    }
+
+    /// <summary>The word's (even, odd) cost sums packed in one value (even in the low half).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static ulong WordSums(ref WordData d) => Unsafe.As<int, ulong>(ref d.Cost0);
+
+    /// <summary>The block's (even, odd) member counts packed in one value (even in the low half).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static ulong BlockCounts(ref BlockData d) => Unsafe.As<int, ulong>(ref d.Count0);
+
+    /// <summary>The block's (even, odd) cost sums packed in one value (even in the low half).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static ulong BlockSums(ref BlockData d) => Unsafe.As<int, ulong>(ref d.Cost0);
 
     /// <summary>The cost of <paramref name="port"/> (0 for non-members).</summary>
     public int CostAt(int port) => _cost[port >> CostChunkShift] is { } chunk ? chunk[port & ((1 << CostChunkShift) - 1)] : 0;
