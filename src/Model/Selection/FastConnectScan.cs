@@ -62,7 +62,7 @@ public static class FastConnectScan
     {
         var p = req.Profile;
         var (range, localPorts) = p.PerSocketRangeClamp ? req.SocketRange.Clamp(req.Config.Range) : (req.Config.Range, false);
-        var w = new Walker<T>(req, reserved, bix, live, timeWait, tables, range);
+        var w = new Walker<T>(in req, reserved, bix, live, timeWait, ref tables, range);
         var o = new FastScanOutcome { PortOffset = req.PortOffset, ScanRange = range, I = -1 };
         switch (p.Era)
         {
@@ -70,7 +70,8 @@ public static class FastConnectScan
             case ConnectEra.B: ScanEraAB(ref w, ref o, perturb, eraA: false); break;
             default: ScanModern(ref w, ref o, perturb, draws, localPorts && p.PerSocketRangeStepOne); break;
         }
-        o.Counters = w.Counters();
+        w.AddLeanCounters();
+        o.Counters = w.N;
         o.TimeWaitReused = o.Port is not null && w.ReusedTw;
         o.CreatedBucket = o.Port is not null && w.Created;
         return o;
@@ -121,8 +122,8 @@ public static class FastConnectScan
             while (i < remaining)
             {
                 if (port >= hiX) port -= (int)remaining;
-                int left = (int)((remaining - (uint)i + (uint)step - 1) / (uint)step);
-                int toEnd = (hiX - port + step - 1) / step;
+                int left = (int)((remaining - (uint)i + (uint)step - 1) >> (step - 1)); // step is 1 or 2
+                int toEnd = (hiX - port + step - 1) >> (step - 1);
                 int len = Math.Min(left, toEnd);
                 if (w.Run(port, step, len, i, out int chosen, out int fi))
                 {
@@ -142,39 +143,29 @@ public static class FastConnectScan
     /// <summary>Bitmaps and counters of one scan; evaluates stop candidates exactly like the reference.</summary>
     private ref struct Walker<T> where T : struct, IScanTables
     {
-        public readonly ScanInputs Req;
-        private T _tables;
+        public readonly ref readonly ScanInputs Req;
+        private readonly ref T _tables;
+        // the general walk's bitmaps and records (left null in the lean lane): reserved, BindOwned, TIME_WAIT attributes;
+        // words and blocks of bucket present (bhash cost), live and TIME_WAIT (ehash cost)
         private readonly ulong[] _r, _b, _wNoTs, _wFw2;
-        private readonly PortCostMap.WordData[] _t, _l, _w;       // bucket present (bhash cost), live, TIME_WAIT (ehash cost)
-        private readonly PortCostMap _bnCost, _enCost, _twCost;
+        private readonly PortCostMap.WordData[] _t, _l, _w;
         private readonly PortCostMap.BlockData[] _tBlocks, _lBlocks, _wBlocks;
         private readonly int[] _bBlockCount;
+        private readonly PortCostMap _bnCost, _enCost, _twCost;
         private readonly PortBitmap _reserved;
         private readonly bool _rcu, _resched, _twNever, _fw2Never, _lean;
         public ScanCounters N;
-        private long _leanN, _leanBn, _leanEn; // candidates skipped by the lean lane and their bhash and ehash nodes
+        private int _leanN, _leanBn, _leanEn; // candidates skipped by the lean lane and their bhash and ehash nodes
         public bool ReusedTw;
         public bool Created;
 
-        public Walker(in ScanInputs req, PortBitmap reserved, NetnsBindIndex bix, PortCostMap live, TimeWaitPortMap timeWait, T tables, PortRange range)
+        public Walker(in ScanInputs req, PortBitmap reserved, NetnsBindIndex bix, PortCostMap live, TimeWaitPortMap timeWait, ref T tables, PortRange range)
         {
-            Req = req;
-            _tables = tables;
-            _r = reserved.BitsArray;
+            Req = ref req;
+            _tables = ref tables;
             _reserved = reserved;
-            _tBlocks = bix.Present.BlocksArray;
-            _bBlockCount = bix.BindOwnedBlockCountArray;
-            _lBlocks = live.BlocksArray;
-            _b = bix.BindOwnedArray;
-            _t = bix.Present.WordsArray;
             _bnCost = bix.Present;
-            _l = live.WordsArray;
             _enCost = live;
-            _w = timeWait.Ports.WordsArray;
-            _wNoTs = timeWait.NoTimestampsArray;
-            _wFw2 = timeWait.FinWait2Array;
-            _twCost = timeWait.Ports;
-            _wBlocks = timeWait.Ports.BlocksArray;
             // tcp_twsk_unique() with twp != NULL: no TIME_WAIT 4-tuple of this scan can be reused when tcp_tw_reuse is 0,
             // or 2 and neither end is loopback (the ends are the destination's, the same for every candidate).
             int reuse = req.Config.TcpTwReuse;
@@ -185,32 +176,52 @@ public static class FastConnectScan
             N = default;
             ReusedTw = false;
             Created = false;
+            _leanN = _leanBn = _leanEn = 0;
             // The lean lane (RunLean) skips exactly the candidates live to the destination (L ∩ T) and evaluates every other
             // one like the reference. Exact when no port of the scan range is reserved (a reserved port with a live 4-tuple
             // would be skipped as a probe); no BindOwned bucket in the namespace and no TIME_WAIT 4-tuple to the
             // destination are conditions for speed only: the general walk skips those in bulk.
             _lean = bix.BindOwnedCount == 0 && timeWait.Ports.Count == 0 && !reserved.AnyInRange(range.Low, range.High);
-            _leanN = _leanBn = _leanEn = 0;
+            if (_lean)
+            {
+                // the lean lane reads the word and block records of T and L from the maps
+                _r = _b = _wNoTs = _wFw2 = null!;
+                _t = _l = _w = null!;
+                _tBlocks = _lBlocks = _wBlocks = null!;
+                _bBlockCount = null!;
+                _twCost = null!;
+                return;
+            }
+            _r = reserved.BitsArray;
+            _tBlocks = bix.Present.BlocksArray;
+            _bBlockCount = bix.BindOwnedBlockCountArray;
+            _lBlocks = live.BlocksArray;
+            _b = bix.BindOwnedArray;
+            _t = bix.Present.WordsArray;
+            _l = live.WordsArray;
+            _w = timeWait.Ports.WordsArray;
+            _wNoTs = timeWait.NoTimestampsArray;
+            _wFw2 = timeWait.FinWait2Array;
+            _twCost = timeWait.Ports;
+            _wBlocks = timeWait.Ports.BlocksArray;
         }
 
-        /// <summary>The scan's counters: <see cref="N"/> with the lean lane's skipped candidates added.</summary>
-        public readonly ScanCounters Counters()
+        /// <summary>Adds the lean lane's skipped candidates to <see cref="N"/> (once, at the end of the scan).</summary>
+        public void AddLeanCounters()
         {
-            var c = N;
-            if (_leanN == 0) return c;
-            int n = (int)_leanN;
-            c.Candidates += n;
-            c.Probes += n;
-            c.TupleChecks += n;
-            if (_resched) c.Rescheds += n;
+            if (_leanN == 0) return;
+            int n = _leanN;
+            N.Candidates += n;
+            N.Probes += n;
+            N.TupleChecks += n;
+            if (_resched) N.Rescheds += n;
             if (!_rcu)
             {
-                c.Locks += n;
-                c.EhashLocks += n;
+                N.Locks += n;
+                N.EhashLocks += n;
             }
-            c.BhashNodes += (int)_leanBn;
-            c.EhashNodes += (int)_leanEn;
-            return c;
+            N.BhashNodes += _leanBn;
+            N.EhashNodes += _leanEn;
         }
 
         /// <summary>Scans <paramref name="count"/> ports from <paramref name="port0"/> by <paramref name="step"/> (i from <paramref name="i0"/>, same step); true with the chosen port.</summary>
@@ -266,50 +277,60 @@ public static class FastConnectScan
         /// <see cref="Run"/> when no candidate of the scan is reserved, BindOwned or a TIME_WAIT 4-tuple to the destination
         /// (<see cref="_lean"/>): a candidate is skipped exactly when it is live to the destination (in L ∩ T), with one
         /// probe, one 4-tuple check, its bhash and ehash chain nodes, and a lock, an ehash lock and a cond_resched per era
-        /// (added up once in <see cref="Counters"/>); whole words and whole 512-port blocks are added from their sums
-        /// (<see cref="SkipLive"/>), every other candidate is evaluated like the reference.
+        /// (added up once in <see cref="AddLeanCounters"/>); whole words, 512-port blocks and 4096-port superblocks are added
+        /// from their sums (<see cref="SkipLive{TP}"/>), every other candidate is evaluated like the reference.
         /// </summary>
+        private bool RunLean(int port0, int step, int count, int i0, out int chosen, out int chosenI) =>
+            step == 1 ? RunLean<BothParities>(port0, 1, count, i0, out chosen, out chosenI)
+            : (port0 & 1) == 0 ? RunLean<EvenPorts>(port0, 2, count, i0, out chosen, out chosenI)
+            : RunLean<OddPorts>(port0, 2, count, i0, out chosen, out chosenI);
+
         [MethodImpl(MethodImplOptions.NoInlining)]
-        private bool RunLean(int port0, int step, int count, int i0, out int chosen, out int chosenI)
+        private bool RunLean<TP>(int port0, int step, int count, int i0, out int chosen, out int chosenI) where TP : struct, IParity
         {
             int last = port0 + (count - 1) * step;
             int lastW = last >> 6;
             ulong lastMask = ~0UL >> (63 - (last & 63));
-            // parity q of a step-2 run (0 even, 1 odd; both for step 1): the word mask and the parity selectors of the
-            // packed (even, odd) pairs of counts and sums
-            int q = step == 2 ? port0 & 1 : 2;
-            ulong full = q == 0 ? EvenMask : q == 1 ? OddMask : ~0UL;
-            var pick = new ParityPick(q);
-            ref var t0 = ref MemoryMarshal.GetArrayDataReference(_t);
-            ref var l0 = ref MemoryMarshal.GetArrayDataReference(_l);
+            // whole words end before lastW, or after it when its mask leaves none of the parity's candidates out
+            int wEnd = (TP.Full & ~lastMask) == 0 ? lastW + 1 : lastW;
+            var t = _bnCost;
+            var l = _enCost;
+            ref var t0 = ref MemoryMarshal.GetArrayDataReference(t.WordsArray);
+            ref var l0 = ref MemoryMarshal.GetArrayDataReference(l.WordsArray);
             long n = 0, bn = 0, en = 0;
             int w = port0 >> 6;
-            ulong m = full & (~0UL << (port0 & 63));
+            ulong m = TP.Full & (~0UL << (port0 & 63));
             while (true)
             {
+                if (m == TP.Full)
+                {
+                    // from a word boundary: whole words, blocks and superblocks while they are all live
+                    w = SkipLive<TP>(ref t0, ref l0, t, l, w, wEnd, ref n, ref bn, ref en);
+                    if (w > lastW) break;
+                }
                 if (w == lastW) m &= lastMask;
                 ref var tw = ref Unsafe.Add(ref t0, w);
                 ref var lw = ref Unsafe.Add(ref l0, w);
                 ulong stop = m & ~(tw.Bits & lw.Bits);
                 ulong skipped = stop == 0 ? m : m & ((stop & (0UL - stop)) - 1); // the candidates before the first stop
-                if (skipped == full)
+                if (skipped == TP.Full)
                 {
-                    n += pick.PerWord;
-                    bn += pick.Of(PortCostMap.WordSums(ref tw));
-                    en += pick.Of(PortCostMap.WordSums(ref lw));
+                    n += TP.PerWord;
+                    bn += TP.Of(PortCostMap.WordSums(ref tw));
+                    en += TP.Of(PortCostMap.WordSums(ref lw));
                 }
                 else if (skipped != 0)
                 {
                     n += BitOperations.PopCount(skipped);
-                    bn += _bnCost.CostOf(ref tw, w, skipped);
-                    en += _enCost.CostOf(ref lw, w, skipped);
+                    bn += t.CostOf(ref tw, w, skipped);
+                    en += l.CostOf(ref lw, w, skipped);
                 }
                 if (stop != 0)
                 {
                     int sp = (w << 6) | BitOperations.TrailingZeroCount(stop);
                     if (Evaluate(sp))
                     {
-                        _leanN += n; _leanBn += bn; _leanEn += en;
+                        _leanN += (int)n; _leanBn += (int)bn; _leanEn += (int)en;
                         chosen = sp;
                         chosenI = i0 + (sp - port0) / step * (step == 2 ? 2 : 1);
                         return true;
@@ -318,71 +339,66 @@ public static class FastConnectScan
                     continue;
                 }
                 if (w >= lastW) break;
-                w = SkipLive(ref t0, ref l0, ref MemoryMarshal.GetArrayDataReference(_tBlocks), ref MemoryMarshal.GetArrayDataReference(_lBlocks),
-                    w + 1, lastW, full, pick, ref n, ref bn, ref en);
-                m = full;
+                w++;
+                m = TP.Full;
             }
-            _leanN += n; _leanBn += bn; _leanEn += en;
+            _leanN += (int)n; _leanBn += (int)bn; _leanEn += (int)en;
             chosen = 0;
             chosenI = -1;
             return false;
         }
 
         /// <summary>
-        /// Skips the whole words <paramref name="w"/> .. <paramref name="lastW"/> − 1 (mask <paramref name="full"/>) while all
-        /// their candidates are live to the destination (L ∩ T), whole 512-port blocks at a time where the block counts
-        /// say so; adds the candidates and their bhash (T) and ehash (L) chain nodes; returns the first word not skipped
-        /// (<paramref name="lastW"/> at most).
+        /// Skips the whole words <paramref name="w"/> .. <paramref name="wEnd"/> − 1 while all their candidates (parity
+        /// <typeparamref name="TP"/>) are live to the destination (L ∩ T) — whole 4096-port superblocks and 512-port blocks
+        /// at a time where their member counts say so — adding the candidates and their bhash (T) and ehash (L) chain nodes;
+        /// returns the first word not skipped (<paramref name="wEnd"/> when all were).
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static int SkipLive(ref PortCostMap.WordData t0, ref PortCostMap.WordData l0, ref PortCostMap.BlockData tb0,
-            ref PortCostMap.BlockData lb0, int w, int lastW, ulong full, ParityPick pick, ref long n, ref long bn, ref long en)
+        private static int SkipLive<TP>(ref PortCostMap.WordData t0, ref PortCostMap.WordData l0, PortCostMap t, PortCostMap l,
+            int w, int wEnd, ref long n, ref long bn, ref long en) where TP : struct, IParity
         {
             long nn = 0, b = 0, e = 0;
-            long perBlock = pick.PerWord << 3;
-            while (w < lastW)
+            while (w < wEnd)
             {
-                if ((w & 7) == 0 && w + 8 <= lastW)
+                if ((w & 7) == 0 && w + 8 <= wEnd)
                 {
-                    ref var lb = ref Unsafe.Add(ref lb0, w >> 3);
-                    ref var tb = ref Unsafe.Add(ref tb0, w >> 3);
-                    if (pick.Of(PortCostMap.BlockCounts(ref lb)) == perBlock && pick.Of(PortCostMap.BlockCounts(ref tb)) == perBlock)
+                    if ((w & 63) == 0 && w + 64 <= wEnd)
                     {
-                        nn += perBlock;
-                        b += pick.Of(PortCostMap.BlockSums(ref tb));
-                        e += pick.Of(PortCostMap.BlockSums(ref lb));
+                        ref var ls = ref l.SupersArray[w >> 6];
+                        ref var ts = ref t.SupersArray[w >> 6];
+                        if (TP.Of(PortCostMap.BlockCounts(ref ls)) == TP.PerWord << 6 && TP.Of(PortCostMap.BlockCounts(ref ts)) == TP.PerWord << 6)
+                        {
+                            nn += TP.PerWord << 6;
+                            b += TP.Of(PortCostMap.BlockSums(ref ts));
+                            e += TP.Of(PortCostMap.BlockSums(ref ls));
+                            w += 64;
+                            continue;
+                        }
+                    }
+                    ref var lb = ref l.BlocksArray[w >> 3];
+                    ref var tb = ref t.BlocksArray[w >> 3];
+                    if (TP.Of(PortCostMap.BlockCounts(ref lb)) == TP.PerWord << 3 && TP.Of(PortCostMap.BlockCounts(ref tb)) == TP.PerWord << 3)
+                    {
+                        nn += TP.PerWord << 3;
+                        b += TP.Of(PortCostMap.BlockSums(ref tb));
+                        e += TP.Of(PortCostMap.BlockSums(ref lb));
                         w += 8;
                         continue;
                     }
                 }
                 ref var tw = ref Unsafe.Add(ref t0, w);
                 ref var lw = ref Unsafe.Add(ref l0, w);
-                if ((full & ~(tw.Bits & lw.Bits)) != 0) break;
-                nn += pick.PerWord;
-                b += pick.Of(PortCostMap.WordSums(ref tw));
-                e += pick.Of(PortCostMap.WordSums(ref lw));
+                if ((TP.Full & ~(tw.Bits & lw.Bits)) != 0) break;
+                nn += TP.PerWord;
+                b += TP.Of(PortCostMap.WordSums(ref tw));
+                e += TP.Of(PortCostMap.WordSums(ref lw));
                 w++;
             }
             n += nn;
             bn += b;
             en += e;
             return w;
-        }
-
-        /// <summary>
-        /// Picks the even, the odd or both halves of a packed (even, odd) pair of non-negative 32-bit values (counts or
-        /// sums of <see cref="PortCostMap"/>) without a branch: q = 0 even, 1 odd, 2 both.
-        /// </summary>
-        private readonly struct ParityPick(int q)
-        {
-            private readonly ulong _lo = q == 1 ? 0 : 0xFFFF_FFFFUL;
-            private readonly ulong _hi = q == 0 ? 0 : 0xFFFF_FFFFUL;
-
-            /// <summary>Candidates per whole word: 32 for one parity, 64 for both.</summary>
-            public readonly long PerWord = q == 2 ? 64 : 32;
-
-            [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public long Of(ulong pair) => (long)((pair & _lo) + ((pair >> 32) & _hi));
         }
 
         /// <summary>
@@ -586,7 +602,7 @@ public static class FastConnectScan
         private bool Evaluate(int port)
         {
             N.Candidates++;
-            if ((_r[port >> 6] & (1UL << (port & 63))) != 0)
+            if (_reserved.Contains(port))
             {
                 N.Reserved++;
                 return false;
@@ -649,6 +665,43 @@ public static class FastConnectScan
             if (_resched) N.Rescheds++;
             return false;
         }
+    }
+
+    /// <summary>
+    /// The candidates of a lean-lane run within a word: the even ports, the odd ports (step 2) or all (step 1), with the
+    /// matching half of the packed (even, odd) counts and sums of <see cref="PortCostMap"/>.
+    /// </summary>
+    private interface IParity
+    {
+        /// <summary>The candidates' bits in a word.</summary>
+        static abstract ulong Full { get; }
+
+        /// <summary>Candidates per whole word.</summary>
+        static abstract long PerWord { get; }
+
+        /// <summary>The candidates' share of a packed (even, odd) pair of non-negative 32-bit values.</summary>
+        static abstract long Of(ulong pair);
+    }
+
+    private struct EvenPorts : IParity
+    {
+        public static ulong Full => EvenMask;
+        public static long PerWord => 32;
+        public static long Of(ulong pair) => (long)(uint)pair;
+    }
+
+    private struct OddPorts : IParity
+    {
+        public static ulong Full => OddMask;
+        public static long PerWord => 32;
+        public static long Of(ulong pair) => (long)(pair >> 32);
+    }
+
+    private struct BothParities : IParity
+    {
+        public static ulong Full => ~0UL;
+        public static long PerWord => 64;
+        public static long Of(ulong pair) => (long)(uint)pair + (long)(pair >> 32);
     }
 
     /// <summary>The lookups of <see cref="KernelHost"/>'s tables for one scan (one namespace and destination).</summary>

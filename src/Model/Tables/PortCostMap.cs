@@ -14,7 +14,8 @@ namespace PortSelection.Model.Tables;
 /// <see cref="Selection.FastConnectScan"/>. Costs are chain positions (1-based, newest first) as counted by the
 /// tables' <c>Find(…, out nodesWalked)</c>. Layout: what a word needs (member bits, the bits of costs other than 1,
 /// the two parity sums) sits together in one 32-byte record, and the four sums of a 512-port block in one 16-byte
-/// record, so that an update or a skipped word touches one cache line per level instead of one per array.
+/// record (the same four over a 4096-port superblock too), so that an update or a skipped word touches one cache line
+/// per level instead of one per array.
 /// </remarks>
 public sealed class PortCostMap
 {
@@ -27,8 +28,12 @@ public sealed class PortCostMap
     /// <summary>log2 of the ports per block.</summary>
     public const int BlockShift = 9;
 
+    /// <summary>log2 of the ports per superblock (8 blocks, 64 words, 4096 ports).</summary>
+    internal const int SuperShift = 12;
+
     private readonly WordData[] _words = CreateWords();
     private readonly BlockData[] _blocks = new BlockData[Blocks];
+    private readonly BlockData[] _supers = new BlockData[65536 >> SuperShift]; // the block record summed over 8 blocks
     private const int CostChunkShift = 10;                            // per-port costs in chunks of 1024 ports,
     private readonly int[]?[] _cost = new int[]?[65536 >> CostChunkShift]; // allocated when a port of the chunk gets a cost
 
@@ -129,6 +134,7 @@ public sealed class PortCostMap
 
     internal WordData[] WordsArray => _words;
     internal BlockData[] BlocksArray => _blocks;
+    internal BlockData[] SupersArray => _supers;
 
     /// <summary>Number of members.</summary>
     public int Count { get; private set; }
@@ -144,19 +150,22 @@ public sealed class PortCostMap
         bool had = (w.Bits & bit) != 0;
         if (had == member) return;
         ref var b = ref _blocks[port >> BlockShift];
-        if (member)
+        ref var sb = ref _supers[port >> SuperShift];
+        int d = member ? 1 : -1;
+        if (member) w.Bits |= bit;
+        else w.Bits &= ~bit;
+        Count += d;
+        if ((port & 1) == 0)
         {
-            w.Bits |= bit;
-            Count++;
-            if ((port & 1) == 0) b.Count0++; else b.Count1++;
+            b.Count0 += d;
+            sb.Count0 += d;
         }
         else
         {
-            w.Bits &= ~bit;
-            Count--;
-            if ((port & 1) == 0) b.Count0--; else b.Count1--;
-            SetCost(port, 0);
+            b.Count1 += d;
+            sb.Count1 += d;
         }
+        if (!member) SetCost(port, 0);
     }
 
     /// <summary>Sets the cost of <paramref name="port"/> (keeps the word and block sums current).</summary>
@@ -177,15 +186,18 @@ public sealed class PortCostMap
         if (cost != 1) w.Extra |= bit;
         else w.Extra &= ~bit;
         ref var b = ref _blocks[port >> BlockShift];
+        ref var sb = ref _supers[port >> SuperShift];
         if ((port & 1) == 0)
         {
             w.Cost0 += d;
             b.Cost0 += d;
+            sb.Cost0 += d;
         }
         else
         {
             w.Cost1 += d;
             b.Cost1 += d;
+            sb.Cost1 += d;
         }
     }
 
