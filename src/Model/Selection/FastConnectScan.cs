@@ -44,8 +44,9 @@ public static class FastConnectScan
     internal static FastScanOutcome ScanFrom(in ScanInputs req, BindTable bind, EstablishedTable ehash, PerturbState perturb, IRandomDraws draws)
     {
         var dest = ehash.DestinationOf(new DestinationKey(req.Netns, req.Destination));
+        var tables = new HostTables(req, bind, ehash, dest);
         var o = ScanWith(req, req.Config.Reserved, bind.IndexOf(req.Netns), dest?.Live ?? ehash.EmptyLive, dest?.TimeWait ?? ehash.EmptyTimeWait,
-            new HostTables(req, bind, ehash, dest), perturb, draws);
+            ref tables, perturb, draws);
         o.ReusedTimeWait = o.TimeWaitReused ? dest!.EntryAt(o.Port!.Value) : null;
         o.Destination = dest;
         return o;
@@ -58,33 +59,52 @@ public static class FastConnectScan
     /// taken over (<see cref="FastScanOutcome.ReusedTimeWait"/> is left to the caller).
     /// </summary>
     internal static FastScanOutcome ScanWith<T>(in ScanInputs req, PortBitmap reserved, NetnsBindIndex bix, PortCostMap live, TimeWaitPortMap timeWait,
-        T tables, PerturbState perturb, IRandomDraws draws) where T : struct, IScanTables
+        T tables, PerturbState perturb, IRandomDraws draws) where T : struct, IScanTables =>
+        ScanWith(req, reserved, bix, live, timeWait, ref tables, perturb, draws);
+
+    /// <summary>
+    /// <see cref="ScanWith{T}(in ScanInputs, PortBitmap, NetnsBindIndex, PortCostMap, TimeWaitPortMap, T, PerturbState, IRandomDraws)"/>
+    /// with the lookups passed by reference (no copy of the struct per scan).
+    /// </summary>
+    internal static FastScanOutcome ScanWith<T>(in ScanInputs req, PortBitmap reserved, NetnsBindIndex bix, PortCostMap live, TimeWaitPortMap timeWait,
+        ref T tables, PerturbState perturb, IRandomDraws draws) where T : struct, IScanTables
     {
         var p = req.Profile;
         var (range, localPorts) = p.PerSocketRangeClamp ? req.SocketRange.Clamp(req.Config.Range) : (req.Config.Range, false);
-        var w = new Walker<T>(in req, reserved, bix, live, timeWait, ref tables, range);
-        var o = new FastScanOutcome { PortOffset = req.PortOffset, ScanRange = range, I = -1 };
+        Walker<T> w = default;
+        w.Init(in req, reserved, bix, live, timeWait, range);
         switch (p.Era)
         {
-            case ConnectEra.A: ScanEraAB(ref w, ref o, perturb, eraA: true); break;
-            case ConnectEra.B: ScanEraAB(ref w, ref o, perturb, eraA: false); break;
-            default: ScanModern(ref w, ref o, perturb, draws, localPorts && p.PerSocketRangeStepOne); break;
+            case ConnectEra.A: ScanEraAB(ref w, ref tables, in req, range, perturb, eraA: true); break;
+            case ConnectEra.B: ScanEraAB(ref w, ref tables, in req, range, perturb, eraA: false); break;
+            default: ScanModern(ref w, ref tables, in req, range, perturb, draws, localPorts && p.PerSocketRangeStepOne); break;
         }
         w.AddLeanCounters();
-        o.Counters = w.N;
-        o.TimeWaitReused = o.Port is not null && w.ReusedTw;
-        o.CreatedBucket = o.Port is not null && w.Created;
-        return o;
+        // Built field by field from the walker (a block copy of fields just written one by one stalls store forwarding).
+        bool found = w.Port != 0;
+        ref var n = ref w.N;
+        return new FastScanOutcome
+        {
+            Port = found ? w.Port : null, PortOffset = req.PortOffset, Index = w.HasIndex ? w.Index : null, StartOffset = w.StartOffset,
+            ScanRange = range, Step = w.Step, Remaining = w.Remaining, I = found ? w.I : -1, Pass = w.Pass,
+            StateBefore = w.StateBefore, StateAfter = w.StateAfter, Draw = w.HasDraw ? w.Draw : null,
+            Counters = new ScanCounters
+            {
+                Candidates = n.Candidates, Reserved = n.Reserved, Probes = n.Probes, BindOwned = n.BindOwned, TupleChecks = n.TupleChecks,
+                BhashNodes = n.BhashNodes, EhashNodes = n.EhashNodes, Locks = n.Locks, EhashLocks = n.EhashLocks,
+                TimeWaitMatches = n.TimeWaitMatches, Rescheds = n.Rescheds,
+            },
+            TimeWaitReused = found && w.ReusedTw, CreatedBucket = found && w.Created,
+        };
     }
 
-    private static void ScanEraAB<T>(ref Walker<T> w, ref FastScanOutcome o, PerturbState st, bool eraA) where T : struct, IScanTables
+    private static void ScanEraAB<T>(ref Walker<T> w, ref T tables, in ScanInputs req, PortRange range, PerturbState st, bool eraA) where T : struct, IScanTables
     {
-        var range = o.ScanRange;
         uint remaining = (uint)range.Count;
         uint before = st.Hint;
-        uint offset = unchecked(st.Hint + (uint)w.Req.PortOffset);
+        uint offset = unchecked(st.Hint + (uint)req.PortOffset);
         if (!eraA) offset &= ~1u;
-        o.Step = 1; o.Remaining = remaining; o.StartOffset = offset; o.StateBefore = before; o.StateAfter = before;
+        w.Step = 1; w.Remaining = remaining; w.StartOffset = offset; w.StateBefore = before; w.StateAfter = before;
         long i = eraA ? 1 : 0;
         long end = eraA ? remaining : (long)remaining - 1; // inclusive
         while (i <= end)
@@ -92,28 +112,33 @@ public static class FastConnectScan
             uint v = unchecked((uint)i + offset);
             uint r = v % remaining;
             long len = Math.Min(Math.Min(remaining - r, (1L << 32) - v), end - i + 1);
-            if (w.Run(range.Low + (int)r, 1, (int)len, (int)i, out int port, out int fi))
+            if (w.Run(ref tables, range.Low + (int)r, 1, (int)len, (int)i, out int port, out int fi))
             {
                 st.Hint = unchecked(st.Hint + (uint)(eraA ? fi : (fi + 2) & ~1));
-                o.Port = port; o.I = fi; o.Pass = 1; o.StateAfter = st.Hint;
+                w.Port = port; w.I = fi; w.Pass = 1; w.StateAfter = st.Hint;
                 return;
             }
             i += len;
         }
     }
 
-    private static void ScanModern<T>(ref Walker<T> w, ref FastScanOutcome o, PerturbState st, IRandomDraws draws, bool localPorts) where T : struct, IScanTables
+    private static void ScanModern<T>(ref Walker<T> w, ref T tables, in ScanInputs req, PortRange range, PerturbState st, IRandomDraws draws, bool localPorts) where T : struct, IScanTables
     {
-        var era = w.Req.Profile.Era;
+        var era = req.Profile.Era;
         int step = localPorts ? 1 : 2;
-        int low = o.ScanRange.Low;
-        int hiX = o.ScanRange.High + 1;
+        int low = range.Low;
+        int hiX = range.High + 1;
         uint remaining = (uint)(hiX - low);
         if (!localPorts && remaining > 1) remaining &= ~1u;
 
-        var (index, before, offset) = PerturbSlot.Start(era, st, w.Req.PortOffset, remaining);
+        var (index, before, offset) = PerturbSlot.Start(era, st, req.PortOffset, remaining);
         if (!localPorts) offset &= ~1u;
-        o.Step = step; o.Remaining = remaining; o.StartOffset = offset; o.Index = index; o.StateBefore = before; o.StateAfter = before;
+        w.Step = step; w.Remaining = remaining; w.StartOffset = offset; w.StateBefore = before; w.StateAfter = before;
+        if (index is int ix)
+        {
+            w.HasIndex = true;
+            w.Index = ix;
+        }
 
         for (int pass = 1; ; pass++)
         {
@@ -125,10 +150,15 @@ public static class FastConnectScan
                 int left = (int)((remaining - (uint)i + (uint)step - 1) >> (step - 1)); // step is 1 or 2
                 int toEnd = (hiX - port + step - 1) >> (step - 1);
                 int len = Math.Min(left, toEnd);
-                if (w.Run(port, step, len, i, out int chosen, out int fi))
+                if (w.Run(ref tables, port, step, len, i, out int chosen, out int fi))
                 {
                     var (after, draw) = PerturbSlot.Update(era, st, index, before, fi, step, draws);
-                    o.Port = chosen; o.I = fi; o.Pass = pass; o.StateAfter = after; o.Draw = draw;
+                    w.Port = chosen; w.I = fi; w.Pass = pass; w.StateAfter = after;
+                    if (draw is int d)
+                    {
+                        w.HasDraw = true;
+                        w.Draw = d;
+                    }
                     return;
                 }
                 i += len * step;
@@ -143,26 +173,32 @@ public static class FastConnectScan
     /// <summary>Bitmaps and counters of one scan; evaluates stop candidates exactly like the reference.</summary>
     private ref struct Walker<T> where T : struct, IScanTables
     {
-        public readonly ref readonly ScanInputs Req;
-        private readonly ref T _tables;
-        // the general walk's bitmaps and records (left null in the lean lane): reserved, BindOwned, TIME_WAIT attributes;
+        // the general walk's bitmaps and records (null in the lean lane): reserved, BindOwned, TIME_WAIT attributes;
         // words and blocks of bucket present (bhash cost), live and TIME_WAIT (ehash cost)
-        private readonly ulong[] _r, _b, _wNoTs, _wFw2;
-        private readonly PortCostMap.WordData[] _t, _l, _w;
-        private readonly PortCostMap.BlockData[] _tBlocks, _lBlocks, _wBlocks;
-        private readonly int[] _bBlockCount;
-        private readonly PortCostMap _bnCost, _enCost, _twCost;
-        private readonly PortBitmap _reserved;
-        private readonly bool _rcu, _resched, _twNever, _fw2Never, _lean;
+        private ulong[] _r, _b, _wNoTs, _wFw2;
+        private PortCostMap.WordData[] _t, _l, _w;
+        private PortCostMap.BlockData[] _tBlocks, _lBlocks, _wBlocks;
+        private int[] _bBlockCount;
+        private PortCostMap _twCost;
+        private PortCostMap _bnCost, _enCost;
+        private PortBitmap _reserved;
+        private bool _rcu, _resched, _twNever, _fw2Never, _lean;
         public ScanCounters N;
         private int _leanN, _leanBn, _leanEn; // candidates skipped by the lean lane and their bhash and ehash nodes
         public bool ReusedTw;
         public bool Created;
+        // the scan's shape and result (Port 0: none; ports are 1..65535)
+        public int Step, Index, Port, I, Pass, Draw;
+        public uint Remaining, StartOffset, StateBefore, StateAfter;
+        public bool HasIndex, HasDraw;
 
-        public Walker(in ScanInputs req, PortBitmap reserved, NetnsBindIndex bix, PortCostMap live, TimeWaitPortMap timeWait, ref T tables, PortRange range)
+        /// <summary>
+        /// Sets a default walker up for one scan, in place (a local initialised by a constructor is built in a temporary
+        /// and copied: a store-forwarding stall on every scan).
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Init(in ScanInputs req, PortBitmap reserved, NetnsBindIndex bix, PortCostMap live, TimeWaitPortMap timeWait, PortRange range)
         {
-            Req = ref req;
-            _tables = ref tables;
             _reserved = reserved;
             _bnCost = bix.Present;
             _enCost = live;
@@ -173,25 +209,12 @@ public static class FastConnectScan
             _fw2Never = req.Profile.TimeWaitFinWait2NeverReused;
             _rcu = req.Profile.RcuPreCheck;
             _resched = _rcu || req.Profile.Era >= ConnectEra.C; // cond_resched() per failed probe since 4.6 (1580ab63fc9a)
-            N = default;
-            ReusedTw = false;
-            Created = false;
-            _leanN = _leanBn = _leanEn = 0;
             // The lean lane (RunLean) skips exactly the candidates live to the destination (L ∩ T) and evaluates every other
             // one like the reference. Exact when no port of the scan range is reserved (a reserved port with a live 4-tuple
             // would be skipped as a probe); no BindOwned bucket in the namespace and no TIME_WAIT 4-tuple to the
             // destination are conditions for speed only: the general walk skips those in bulk.
             _lean = bix.BindOwnedCount == 0 && timeWait.Ports.Count == 0 && !reserved.AnyInRange(range.Low, range.High);
-            if (_lean)
-            {
-                // the lean lane reads the word and block records of T and L from the maps
-                _r = _b = _wNoTs = _wFw2 = null!;
-                _t = _l = _w = null!;
-                _tBlocks = _lBlocks = _wBlocks = null!;
-                _bBlockCount = null!;
-                _twCost = null!;
-                return;
-            }
+            if (_lean) return; // the lean lane reads the word and block records of T and L from the maps
             _r = reserved.BitsArray;
             _tBlocks = bix.Present.BlocksArray;
             _bBlockCount = bix.BindOwnedBlockCountArray;
@@ -225,9 +248,9 @@ public static class FastConnectScan
         }
 
         /// <summary>Scans <paramref name="count"/> ports from <paramref name="port0"/> by <paramref name="step"/> (i from <paramref name="i0"/>, same step); true with the chosen port.</summary>
-        public bool Run(int port0, int step, int count, int i0, out int chosen, out int chosenI)
+        public bool Run(ref T tables, int port0, int step, int count, int i0, out int chosen, out int chosenI)
         {
-            if (_lean) return RunLean(port0, step, count, i0, out chosen, out chosenI);
+            if (_lean) return RunLean(ref tables, port0, step, count, i0, out chosen, out chosenI);
             int last = port0 + (count - 1) * step;
             int p = port0;
             while (p <= last)
@@ -254,13 +277,13 @@ public static class FastConnectScan
                 int bit = BitOperations.TrailingZeroCount(stop);
                 Skip(w, m & ((1UL << bit) - 1), full);
                 int sp = (w << 6) | bit;
-                if ((_w[w].Bits & _t[w].Bits & (1UL << bit)) != 0 && !TimeWaitReusable(sp))
+                if ((_w[w].Bits & _t[w].Bits & (1UL << bit)) != 0 && !tables.TimeWaitUnique(sp))
                 {
                     Skip(w, 1UL << bit, full); // a TIME_WAIT 4-tuple too young: busy, like the reference
                     p = sp + step;
                     continue;
                 }
-                if (Evaluate(sp))
+                if (Evaluate(ref tables, sp))
                 {
                     chosen = sp;
                     chosenI = i0 + (sp - port0) / step * (step == 2 ? 2 : 1);
@@ -280,13 +303,13 @@ public static class FastConnectScan
         /// (added up once in <see cref="AddLeanCounters"/>); whole words, 512-port blocks and 4096-port superblocks are added
         /// from their sums (<see cref="SkipLive{TP}"/>), every other candidate is evaluated like the reference.
         /// </summary>
-        private bool RunLean(int port0, int step, int count, int i0, out int chosen, out int chosenI) =>
-            step == 1 ? RunLean<BothParities>(port0, 1, count, i0, out chosen, out chosenI)
-            : (port0 & 1) == 0 ? RunLean<EvenPorts>(port0, 2, count, i0, out chosen, out chosenI)
-            : RunLean<OddPorts>(port0, 2, count, i0, out chosen, out chosenI);
+        private bool RunLean(ref T tables, int port0, int step, int count, int i0, out int chosen, out int chosenI) =>
+            step == 1 ? RunLean<BothParities>(ref tables, port0, 1, count, i0, out chosen, out chosenI)
+            : (port0 & 1) == 0 ? RunLean<EvenPorts>(ref tables, port0, 2, count, i0, out chosen, out chosenI)
+            : RunLean<OddPorts>(ref tables, port0, 2, count, i0, out chosen, out chosenI);
 
         [MethodImpl(MethodImplOptions.NoInlining)]
-        private bool RunLean<TP>(int port0, int step, int count, int i0, out int chosen, out int chosenI) where TP : struct, IParity
+        private bool RunLean<TP>(ref T tables, int port0, int step, int count, int i0, out int chosen, out int chosenI) where TP : struct, IParity
         {
             int last = port0 + (count - 1) * step;
             int lastW = last >> 6;
@@ -328,7 +351,7 @@ public static class FastConnectScan
                 if (stop != 0)
                 {
                     int sp = (w << 6) | BitOperations.TrailingZeroCount(stop);
-                    if (Evaluate(sp))
+                    if (Evaluate(ref tables, sp))
                     {
                         _leanN += (int)n; _leanBn += (int)bn; _leanEn += (int)en;
                         chosen = sp;
@@ -500,7 +523,7 @@ public static class FastConnectScan
         /// reused, and not with the 6.15 pre-check, whose locked re-walk needs per-port bhash costs) or all are BindOwned,
         /// every candidate is skipped and the counters are the block's member counts and cost sums. False (nothing added) otherwise.
         /// </summary>
-        private readonly bool SkipBlock(int k, int q, ref long bound, ref long live, ref long tw, ref long bnodes, ref long enodes, ref long twNodes)
+        private bool SkipBlock(int k, int q, ref long bound, ref long live, ref long tw, ref long bnodes, ref long enodes, ref long twNodes)
         {
             if (_reserved.AnyInBlock(k)) return false;
             int per = q >= 0 ? 256 : 512;
@@ -541,9 +564,6 @@ public static class FastConnectScan
             if (tw == 0 || _twNever) return tw;
             return tw & (_wNoTs[w] | (_fw2Never ? _wFw2[w] : 0));
         }
-
-        /// <summary>The age check of <c>tcp_twsk_unique()</c> on the TIME_WAIT entry of <paramref name="port"/> (true also when there is none: evaluate).</summary>
-        private bool TimeWaitReusable(int port) => _tables.TimeWaitUnique(port);
 
         /// <summary>
         /// Adds the counters of skipped candidates <paramref name="m"/> of word <paramref name="w"/>: all reserved, BindOwned,
@@ -599,7 +619,7 @@ public static class FastConnectScan
 
 
         /// <summary>One candidate exactly as <see cref="ConnectScan"/> evaluates it; true when chosen.</summary>
-        private bool Evaluate(int port)
+        private bool Evaluate(ref T tables, int port)
         {
             N.Candidates++;
             if (_reserved.Contains(port))
@@ -608,7 +628,7 @@ public static class FastConnectScan
                 return false;
             }
             N.Probes++;
-            var tb = _tables.Bucket(port, out int bn);
+            var tb = tables.Bucket(port, out int bn);
             N.BhashNodes += bn;
             if (_rcu)
             {
@@ -621,7 +641,7 @@ public static class FastConnectScan
                 if (tb != ScanBucket.None)
                 {
                     N.TupleChecks++;
-                    var pre = _tables.Entry(port, out int en);
+                    var pre = tables.Entry(port, out int en);
                     N.EhashNodes += en;
                     if (pre == ScanEntry.Live)
                     {
@@ -632,7 +652,7 @@ public static class FastConnectScan
                 N.Locks++;
                 N.BhashNodes += bn; // the locked re-walk of the same chain (nothing changed in between)
                 if (tb == ScanBucket.None) { Created = true; return true; }
-                return LockedCheck(port);
+                return LockedCheck(ref tables, port);
             }
             N.Locks++;
             if (tb == ScanBucket.None) { Created = true; return true; }
@@ -643,19 +663,19 @@ public static class FastConnectScan
                 return false;
             }
             N.TupleChecks++;
-            return LockedCheck(port);
+            return LockedCheck(ref tables, port);
         }
 
-        private bool LockedCheck(int port)
+        private bool LockedCheck(ref T tables, int port)
         {
             N.EhashLocks++;
-            var e = _tables.Entry(port, out int en);
+            var e = tables.Entry(port, out int en);
             N.EhashNodes += en;
             if (e == ScanEntry.None) { Created = false; return true; }
             if (e == ScanEntry.TimeWait)
             {
                 N.TimeWaitMatches++;
-                if (_tables.TimeWaitUnique(port))
+                if (tables.TimeWaitUnique(port))
                 {
                     ReusedTw = true;
                     Created = false;
@@ -707,24 +727,30 @@ public static class FastConnectScan
     /// <summary>The lookups of <see cref="KernelHost"/>'s tables for one scan (one namespace and destination).</summary>
     private readonly struct HostTables(in ScanInputs req, BindTable bind, EstablishedTable ehash, DestinationTables? dest) : IScanTables
     {
-        private readonly ScanInputs _req = req;
+        // the inputs the lookups read, field by field (a copy of the whole ScanInputs is a block copy of fields just written)
+        private readonly int _netns = req.Netns;
+        private readonly uint _mix = req.NetHashMix;
+        private readonly Destination _destination = req.Destination;
+        private readonly KernelProfile _profile = req.Profile;
+        private readonly NamespaceConfig _config = req.Config;
+        private readonly long _nowMs = req.NowMs;
 
         public ScanBucket Bucket(int port, out int nodes)
         {
-            var tb = bind.Find(_req.Netns, _req.NetHashMix, port, out nodes);
+            var tb = bind.Find(_netns, _mix, port, out nodes);
             return tb is null ? ScanBucket.None : tb.IsBindOwned ? ScanBucket.BindOwned : ScanBucket.ConnectOwned;
         }
 
         public ScanEntry Entry(int port, out int nodes)
         {
-            var e = ehash.Find(_req.Netns, _req.Destination.WithLocalPort(port), dest, out nodes);
+            var e = ehash.Find(_netns, _destination.WithLocalPort(port), dest, out nodes);
             return e is null ? ScanEntry.None : e.TimeWait ? ScanEntry.TimeWait : ScanEntry.Live;
         }
 
         public bool TimeWaitUnique(int port)
         {
             var e = dest?.EntryAt(port);
-            return e is null || !e.TimeWait || TimeWaitReuse.IsUnique(_req.Profile, _req.Config, e, _req.NowMs, portPreassigned: false);
+            return e is null || !e.TimeWait || TimeWaitReuse.IsUnique(_profile, _config, e, _nowMs, portPreassigned: false);
         }
     }
 }
