@@ -44,7 +44,8 @@ public static class FastConnectScan
     internal static FastScanOutcome ScanFrom(in ScanInputs req, BindTable bind, EstablishedTable ehash, PerturbState perturb, IRandomDraws draws)
     {
         var dest = ehash.DestinationOf(new DestinationKey(req.Netns, req.Destination));
-        var tables = new HostTables(req, bind, ehash, dest);
+        HostTables tables = default;
+        tables.Init(in req, bind, ehash, dest);
         var o = ScanWith(req, req.Config.Reserved, bind.IndexOf(req.Netns), dest?.Live ?? ehash.EmptyLive, dest?.TimeWait ?? ehash.EmptyTimeWait,
             ref tables, perturb, draws);
         o.ReusedTimeWait = o.TimeWaitReused ? dest!.EntryAt(o.Port!.Value) : null;
@@ -320,6 +321,7 @@ public static class FastConnectScan
             var l = _enCost;
             ref var t0 = ref MemoryMarshal.GetArrayDataReference(t.WordsArray);
             ref var l0 = ref MemoryMarshal.GetArrayDataReference(l.WordsArray);
+            var sums = new LeanSums(t, l);
             long n = 0, bn = 0, en = 0;
             int w = port0 >> 6;
             ulong m = TP.Full & (~0UL << (port0 & 63));
@@ -328,7 +330,7 @@ public static class FastConnectScan
                 if (m == TP.Full)
                 {
                     // from a word boundary: whole words, blocks and superblocks while they are all live
-                    w = SkipLive<TP>(ref t0, ref l0, t, l, w, wEnd, ref n, ref bn, ref en);
+                    w = SkipLive<TP>(ref t0, ref l0, in sums, w, wEnd, ref n, ref bn, ref en);
                     if (w > lastW) break;
                 }
                 if (w == lastW) m &= lastMask;
@@ -378,9 +380,11 @@ public static class FastConnectScan
         /// returns the first word not skipped (<paramref name="wEnd"/> when all were).
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static int SkipLive<TP>(ref PortCostMap.WordData t0, ref PortCostMap.WordData l0, PortCostMap t, PortCostMap l,
+        private static int SkipLive<TP>(ref PortCostMap.WordData t0, ref PortCostMap.WordData l0, in LeanSums sums,
             int w, int wEnd, ref long n, ref long bn, ref long en) where TP : struct, IParity
         {
+            ref var tb0 = ref MemoryMarshal.GetArrayDataReference(sums.TBlocks);
+            ref var lb0 = ref MemoryMarshal.GetArrayDataReference(sums.LBlocks);
             long nn = 0, b = 0, e = 0;
             while (w < wEnd)
             {
@@ -388,8 +392,8 @@ public static class FastConnectScan
                 {
                     if ((w & 63) == 0 && w + 64 <= wEnd)
                     {
-                        ref var ls = ref l.SupersArray[w >> 6];
-                        ref var ts = ref t.SupersArray[w >> 6];
+                        ref var ls = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(sums.LSupers), w >> 6);
+                        ref var ts = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(sums.TSupers), w >> 6);
                         if (TP.Of(PortCostMap.BlockCounts(ref ls)) == TP.PerWord << 6 && TP.Of(PortCostMap.BlockCounts(ref ts)) == TP.PerWord << 6)
                         {
                             nn += TP.PerWord << 6;
@@ -399,8 +403,8 @@ public static class FastConnectScan
                             continue;
                         }
                     }
-                    ref var lb = ref l.BlocksArray[w >> 3];
-                    ref var tb = ref t.BlocksArray[w >> 3];
+                    ref var lb = ref Unsafe.Add(ref lb0, w >> 3);
+                    ref var tb = ref Unsafe.Add(ref tb0, w >> 3);
                     if (TP.Of(PortCostMap.BlockCounts(ref lb)) == TP.PerWord << 3 && TP.Of(PortCostMap.BlockCounts(ref tb)) == TP.PerWord << 3)
                     {
                         nn += TP.PerWord << 3;
@@ -422,6 +426,13 @@ public static class FastConnectScan
             bn += b;
             en += e;
             return w;
+        }
+
+        /// <summary>The block and superblock records of T and L (the arrays cover every port: indexes need no check).</summary>
+        private readonly ref struct LeanSums(PortCostMap t, PortCostMap l)
+        {
+            public readonly PortCostMap.BlockData[] TBlocks = t.BlocksArray, LBlocks = l.BlocksArray;
+            public readonly PortCostMap.BlockData[] TSupers = t.SupersArray, LSupers = l.SupersArray;
         }
 
         /// <summary>
@@ -725,31 +736,49 @@ public static class FastConnectScan
     }
 
     /// <summary>The lookups of <see cref="KernelHost"/>'s tables for one scan (one namespace and destination).</summary>
-    private readonly struct HostTables(in ScanInputs req, BindTable bind, EstablishedTable ehash, DestinationTables? dest) : IScanTables
+    private struct HostTables : IScanTables
     {
+        private BindTable _bind;
+        private EstablishedTable _ehash;
+        private DestinationTables? _dest;
         // the inputs the lookups read, field by field (a copy of the whole ScanInputs is a block copy of fields just written)
-        private readonly int _netns = req.Netns;
-        private readonly uint _mix = req.NetHashMix;
-        private readonly Destination _destination = req.Destination;
-        private readonly KernelProfile _profile = req.Profile;
-        private readonly NamespaceConfig _config = req.Config;
-        private readonly long _nowMs = req.NowMs;
+        private int _netns;
+        private uint _mix;
+        private Destination _destination;
+        private KernelProfile _profile;
+        private NamespaceConfig _config;
+        private long _nowMs;
 
-        public ScanBucket Bucket(int port, out int nodes)
+        /// <summary>Sets default lookups up in place (a constructed struct is built in a temporary and copied).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Init(in ScanInputs req, BindTable bind, EstablishedTable ehash, DestinationTables? dest)
         {
-            var tb = bind.Find(_netns, _mix, port, out nodes);
+            _bind = bind;
+            _ehash = ehash;
+            _dest = dest;
+            _netns = req.Netns;
+            _mix = req.NetHashMix;
+            _destination = req.Destination;
+            _profile = req.Profile;
+            _config = req.Config;
+            _nowMs = req.NowMs;
+        }
+
+        public readonly ScanBucket Bucket(int port, out int nodes)
+        {
+            var tb = _bind.Find(_netns, _mix, port, out nodes);
             return tb is null ? ScanBucket.None : tb.IsBindOwned ? ScanBucket.BindOwned : ScanBucket.ConnectOwned;
         }
 
-        public ScanEntry Entry(int port, out int nodes)
+        public readonly ScanEntry Entry(int port, out int nodes)
         {
-            var e = ehash.Find(_netns, _destination.WithLocalPort(port), dest, out nodes);
+            var e = _ehash.Find(_netns, _destination.WithLocalPort(port), _dest, out nodes);
             return e is null ? ScanEntry.None : e.TimeWait ? ScanEntry.TimeWait : ScanEntry.Live;
         }
 
-        public bool TimeWaitUnique(int port)
+        public readonly bool TimeWaitUnique(int port)
         {
-            var e = dest?.EntryAt(port);
+            var e = _dest?.EntryAt(port);
             return e is null || !e.TimeWait || TimeWaitReuse.IsUnique(_profile, _config, e, _nowMs, portPreassigned: false);
         }
     }
