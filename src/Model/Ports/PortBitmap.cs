@@ -30,6 +30,26 @@ public sealed class PortBitmap : IEquatable<PortBitmap>
     /// <summary>True when block <paramref name="k"/> (ports <c>512k .. 512k + 511</c>, 8 words; k = 0..127) holds a port of the set.</summary>
     public bool AnyInBlock(int k) => (_blocks[k >> 6] & (1UL << (k & 63))) != 0;
 
+    /// <summary>True when a port of the set lies in <paramref name="low"/> .. <paramref name="high"/> (0 ≤ low ≤ high ≤ 65535).</summary>
+    internal bool AnyInRange(int low, int high)
+    {
+        if (Count == 0) return false;
+        int w0 = low >> 6, w1 = high >> 6;
+        ulong first = ~0UL << (low & 63), lastMask = ~0UL >> (63 - (high & 63));
+        if (w0 == w1) return (_bits[w0] & first & lastMask) != 0;
+        if ((_bits[w0] & first) != 0 || (_bits[w1] & lastMask) != 0) return true;
+        for (int w = w0 + 1; w < w1; w++)
+        {
+            if ((w & 7) == 0 && w + 8 <= w1 && !AnyInBlock(w >> 3))
+            {
+                w += 7;
+                continue;
+            }
+            if (_bits[w] != 0) return true;
+        }
+        return false;
+    }
+
     /// <summary>Number of ports in the set.</summary>
     public int Count { get; }
 

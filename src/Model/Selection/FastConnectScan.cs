@@ -44,8 +44,10 @@ public static class FastConnectScan
     internal static FastScanOutcome ScanFrom(in ScanInputs req, BindTable bind, EstablishedTable ehash, PerturbState perturb, IRandomDraws draws)
     {
         var dest = ehash.DestinationOf(new DestinationKey(req.Netns, req.Destination));
+        HostTables tables = default;
+        tables.Init(in req, bind, ehash, dest);
         var o = ScanWith(req, req.Config.Reserved, bind.IndexOf(req.Netns), dest?.Live ?? ehash.EmptyLive, dest?.TimeWait ?? ehash.EmptyTimeWait,
-            new HostTables(req, bind, ehash, dest), perturb, draws);
+            ref tables, perturb, draws);
         o.ReusedTimeWait = o.TimeWaitReused ? dest!.EntryAt(o.Port!.Value) : null;
         o.Destination = dest;
         return o;
@@ -58,32 +60,52 @@ public static class FastConnectScan
     /// taken over (<see cref="FastScanOutcome.ReusedTimeWait"/> is left to the caller).
     /// </summary>
     internal static FastScanOutcome ScanWith<T>(in ScanInputs req, PortBitmap reserved, NetnsBindIndex bix, PortCostMap live, TimeWaitPortMap timeWait,
-        T tables, PerturbState perturb, IRandomDraws draws) where T : struct, IScanTables
+        T tables, PerturbState perturb, IRandomDraws draws) where T : struct, IScanTables =>
+        ScanWith(req, reserved, bix, live, timeWait, ref tables, perturb, draws);
+
+    /// <summary>
+    /// <see cref="ScanWith{T}(in ScanInputs, PortBitmap, NetnsBindIndex, PortCostMap, TimeWaitPortMap, T, PerturbState, IRandomDraws)"/>
+    /// with the lookups passed by reference (no copy of the struct per scan).
+    /// </summary>
+    internal static FastScanOutcome ScanWith<T>(in ScanInputs req, PortBitmap reserved, NetnsBindIndex bix, PortCostMap live, TimeWaitPortMap timeWait,
+        ref T tables, PerturbState perturb, IRandomDraws draws) where T : struct, IScanTables
     {
         var p = req.Profile;
         var (range, localPorts) = p.PerSocketRangeClamp ? req.SocketRange.Clamp(req.Config.Range) : (req.Config.Range, false);
-        var w = new Walker<T>(req, reserved, bix, live, timeWait, tables);
-        var o = new FastScanOutcome { PortOffset = req.PortOffset, ScanRange = range, I = -1 };
+        Walker<T> w = default;
+        w.Init(in req, reserved, bix, live, timeWait, range);
         switch (p.Era)
         {
-            case ConnectEra.A: ScanEraAB(ref w, ref o, perturb, eraA: true); break;
-            case ConnectEra.B: ScanEraAB(ref w, ref o, perturb, eraA: false); break;
-            default: ScanModern(ref w, ref o, perturb, draws, localPorts && p.PerSocketRangeStepOne); break;
+            case ConnectEra.A: ScanEraAB(ref w, ref tables, in req, range, perturb, eraA: true); break;
+            case ConnectEra.B: ScanEraAB(ref w, ref tables, in req, range, perturb, eraA: false); break;
+            default: ScanModern(ref w, ref tables, in req, range, perturb, draws, localPorts && p.PerSocketRangeStepOne); break;
         }
-        o.Counters = w.N;
-        o.TimeWaitReused = o.Port is not null && w.ReusedTw;
-        o.CreatedBucket = o.Port is not null && w.Created;
-        return o;
+        w.AddLeanCounters();
+        // Built field by field from the walker (a block copy of fields just written one by one stalls store forwarding).
+        bool found = w.Port != 0;
+        ref var n = ref w.N;
+        return new FastScanOutcome
+        {
+            Port = found ? w.Port : null, PortOffset = req.PortOffset, Index = w.HasIndex ? w.Index : null, StartOffset = w.StartOffset,
+            ScanRange = range, Step = w.Step, Remaining = w.Remaining, I = found ? w.I : -1, Pass = w.Pass,
+            StateBefore = w.StateBefore, StateAfter = w.StateAfter, Draw = w.HasDraw ? w.Draw : null,
+            Counters = new ScanCounters
+            {
+                Candidates = n.Candidates, Reserved = n.Reserved, Probes = n.Probes, BindOwned = n.BindOwned, TupleChecks = n.TupleChecks,
+                BhashNodes = n.BhashNodes, EhashNodes = n.EhashNodes, Locks = n.Locks, EhashLocks = n.EhashLocks,
+                TimeWaitMatches = n.TimeWaitMatches, Rescheds = n.Rescheds,
+            },
+            TimeWaitReused = found && w.ReusedTw, CreatedBucket = found && w.Created,
+        };
     }
 
-    private static void ScanEraAB<T>(ref Walker<T> w, ref FastScanOutcome o, PerturbState st, bool eraA) where T : struct, IScanTables
+    private static void ScanEraAB<T>(ref Walker<T> w, ref T tables, in ScanInputs req, PortRange range, PerturbState st, bool eraA) where T : struct, IScanTables
     {
-        var range = o.ScanRange;
         uint remaining = (uint)range.Count;
         uint before = st.Hint;
-        uint offset = unchecked(st.Hint + (uint)w.Req.PortOffset);
+        uint offset = unchecked(st.Hint + (uint)req.PortOffset);
         if (!eraA) offset &= ~1u;
-        o.Step = 1; o.Remaining = remaining; o.StartOffset = offset; o.StateBefore = before; o.StateAfter = before;
+        w.Step = 1; w.Remaining = remaining; w.StartOffset = offset; w.StateBefore = before; w.StateAfter = before;
         long i = eraA ? 1 : 0;
         long end = eraA ? remaining : (long)remaining - 1; // inclusive
         while (i <= end)
@@ -91,28 +113,33 @@ public static class FastConnectScan
             uint v = unchecked((uint)i + offset);
             uint r = v % remaining;
             long len = Math.Min(Math.Min(remaining - r, (1L << 32) - v), end - i + 1);
-            if (w.Run(range.Low + (int)r, 1, (int)len, (int)i, out int port, out int fi))
+            if (w.Run(ref tables, range.Low + (int)r, 1, (int)len, (int)i, out int port, out int fi))
             {
                 st.Hint = unchecked(st.Hint + (uint)(eraA ? fi : (fi + 2) & ~1));
-                o.Port = port; o.I = fi; o.Pass = 1; o.StateAfter = st.Hint;
+                w.Port = port; w.I = fi; w.Pass = 1; w.StateAfter = st.Hint;
                 return;
             }
             i += len;
         }
     }
 
-    private static void ScanModern<T>(ref Walker<T> w, ref FastScanOutcome o, PerturbState st, IRandomDraws draws, bool localPorts) where T : struct, IScanTables
+    private static void ScanModern<T>(ref Walker<T> w, ref T tables, in ScanInputs req, PortRange range, PerturbState st, IRandomDraws draws, bool localPorts) where T : struct, IScanTables
     {
-        var era = w.Req.Profile.Era;
+        var era = req.Profile.Era;
         int step = localPorts ? 1 : 2;
-        int low = o.ScanRange.Low;
-        int hiX = o.ScanRange.High + 1;
+        int low = range.Low;
+        int hiX = range.High + 1;
         uint remaining = (uint)(hiX - low);
         if (!localPorts && remaining > 1) remaining &= ~1u;
 
-        var (index, before, offset) = PerturbSlot.Start(era, st, w.Req.PortOffset, remaining);
+        var (index, before, offset) = PerturbSlot.Start(era, st, req.PortOffset, remaining);
         if (!localPorts) offset &= ~1u;
-        o.Step = step; o.Remaining = remaining; o.StartOffset = offset; o.Index = index; o.StateBefore = before; o.StateAfter = before;
+        w.Step = step; w.Remaining = remaining; w.StartOffset = offset; w.StateBefore = before; w.StateAfter = before;
+        if (index is int ix)
+        {
+            w.HasIndex = true;
+            w.Index = ix;
+        }
 
         for (int pass = 1; ; pass++)
         {
@@ -123,13 +150,18 @@ public static class FastConnectScan
             while (i < remaining)
             {
                 if (port >= hiX) port -= (int)remaining;
-                int left = (int)((remaining - (uint)i + (uint)step - 1) / (uint)step);
-                int toEnd = (hiX - port + step - 1) / step;
+                int left = (int)((remaining - (uint)i + (uint)step - 1) >> (step - 1)); // step is 1 or 2
+                int toEnd = (hiX - port + step - 1) >> (step - 1);
                 int len = Math.Min(left, toEnd);
-                if (w.Run(port, step, len, i, out int chosen, out int fi))
+                if (w.Run(ref tables, port, step, len, i, out int chosen, out int fi))
                 {
                     var (after, draw) = PerturbSlot.Update(era, st, index, before, fi, step, draws);
-                    o.Port = chosen; o.I = fi; o.Pass = pass; o.StateAfter = after; o.Draw = draw;
+                    w.Port = chosen; w.I = fi; w.Pass = pass; w.StateAfter = after;
+                    if (draw is int d)
+                    {
+                        w.HasDraw = true;
+                        w.Draw = d;
+                    }
                     return;
                 }
                 i += len * step;
@@ -144,40 +176,35 @@ public static class FastConnectScan
     /// <summary>Bitmaps and counters of one scan; evaluates stop candidates exactly like the reference.</summary>
     private ref struct Walker<T> where T : struct, IScanTables
     {
-        public readonly ScanInputs Req;
-        private T _tables;
-        private readonly ulong[] _r, _b, _wNoTs, _wFw2;
-        private readonly PortCostMap.WordData[] _t, _l, _w;       // bucket present (bhash cost), live, TIME_WAIT (ehash cost)
-        private readonly PortCostMap _bnCost, _enCost, _twCost;
-        private readonly PortCostMap.BlockData[] _tBlocks, _lBlocks, _wBlocks;
-        private readonly int[] _bBlockCount;
-        private readonly PortBitmap _reserved;
-        private readonly int _bindOwnedCount;
-        private readonly bool _rcu, _resched, _twNever, _fw2Never;
+        // the general walk's bitmaps and records (null in the lean lane): reserved, BindOwned, TIME_WAIT attributes;
+        // words and blocks of bucket present (bhash cost), live and TIME_WAIT (ehash cost)
+        private ulong[] _r, _b, _wNoTs, _wFw2;
+        private PortCostMap.WordData[] _t, _l, _w;
+        private PortCostMap.BlockData[] _tBlocks, _lBlocks, _wBlocks;
+        private int[] _bBlockCount;
+        private PortCostMap _twCost;
+        private PortCostMap _bnCost, _enCost;
+        private PortBitmap _reserved;
+        private bool _rcu, _resched, _twNever, _fw2Never, _lean;
         public ScanCounters N;
+        private int _leanN, _leanBn, _leanEn; // candidates skipped by the lean lane and their bhash and ehash nodes
         public bool ReusedTw;
         public bool Created;
+        // the scan's shape and result (Port 0: none; ports are 1..65535)
+        public int Step, Index, Port, I, Pass, Draw;
+        public uint Remaining, StartOffset, StateBefore, StateAfter;
+        public bool HasIndex, HasDraw;
 
-        public Walker(in ScanInputs req, PortBitmap reserved, NetnsBindIndex bix, PortCostMap live, TimeWaitPortMap timeWait, T tables)
+        /// <summary>
+        /// Sets a default walker up for one scan, in place (a local initialised by a constructor is built in a temporary
+        /// and copied: a store-forwarding stall on every scan).
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Init(in ScanInputs req, PortBitmap reserved, NetnsBindIndex bix, PortCostMap live, TimeWaitPortMap timeWait, PortRange range)
         {
-            Req = req;
-            _tables = tables;
-            _r = reserved.BitsArray;
             _reserved = reserved;
-            _bindOwnedCount = bix.BindOwnedCount;
-            _tBlocks = bix.Present.BlocksArray;
-            _bBlockCount = bix.BindOwnedBlockCountArray;
-            _lBlocks = live.BlocksArray;
-            _b = bix.BindOwnedArray;
-            _t = bix.Present.WordsArray;
             _bnCost = bix.Present;
-            _l = live.WordsArray;
             _enCost = live;
-            _w = timeWait.Ports.WordsArray;
-            _wNoTs = timeWait.NoTimestampsArray;
-            _wFw2 = timeWait.FinWait2Array;
-            _twCost = timeWait.Ports;
-            _wBlocks = timeWait.Ports.BlocksArray;
             // tcp_twsk_unique() with twp != NULL: no TIME_WAIT 4-tuple of this scan can be reused when tcp_tw_reuse is 0,
             // or 2 and neither end is loopback (the ends are the destination's, the same for every candidate).
             int reuse = req.Config.TcpTwReuse;
@@ -185,14 +212,65 @@ public static class FastConnectScan
             _fw2Never = req.Profile.TimeWaitFinWait2NeverReused;
             _rcu = req.Profile.RcuPreCheck;
             _resched = _rcu || req.Profile.Era >= ConnectEra.C; // cond_resched() per failed probe since 4.6 (1580ab63fc9a)
-            N = default;
-            ReusedTw = false;
-            Created = false;
+            // The lean lane (RunLean) skips exactly the candidates live to the destination (L ∩ T) and evaluates every other
+            // one like the reference. Exact when no port of the scan range is reserved (a reserved port with a live 4-tuple
+            // would be skipped as a probe); no BindOwned bucket in the namespace and no TIME_WAIT 4-tuple to the
+            // destination are conditions for speed only: the general walk skips those in bulk.
+            _lean = bix.BindOwnedCount == 0 && timeWait.Ports.Count == 0 && !reserved.AnyInRange(range.Low, range.High);
+            if (_lean) return; // the lean lane reads the word and block records of T and L from the maps
+            _r = reserved.BitsArray;
+            _tBlocks = bix.Present.BlocksArray;
+            _bBlockCount = bix.BindOwnedBlockCountArray;
+            _lBlocks = live.BlocksArray;
+            _b = bix.BindOwnedArray;
+            _t = bix.Present.WordsArray;
+            _l = live.WordsArray;
+            _w = timeWait.Ports.WordsArray;
+            _wNoTs = timeWait.NoTimestampsArray;
+            _wFw2 = timeWait.FinWait2Array;
+            _twCost = timeWait.Ports;
+            _wBlocks = timeWait.Ports.BlocksArray;
+        }
+
+        /// <summary>
+        /// In the lean lane, a whole pass over the ports of parity <paramref name="q"/> in <paramref name="low"/> ..
+        /// <paramref name="high"/> (every one of them a candidate) from the range sums of the port indexes, when every
+        /// candidate holds a live 4-tuple to the destination: all are skipped as the lean lane skips them. False (nothing
+        /// added) otherwise, or when the indexes do not track this range (<see cref="PortCostMap.TrackRange"/>).
+        /// </summary>
+        public bool SkipPass(int low, int high, int q)
+        {
+            if (!_lean || !_enCost.Tracks(low, high) || !_bnCost.Tracks(low, high)) return false;
+            int n = ((high - q) >> 1) - ((low - 1 - q) >> 1); // ports of parity q in low..high
+            if (_enCost.TrackedCount(q) != n) return false;
+            _leanN += n;
+            _leanBn += _bnCost.TrackedCost(q);
+            _leanEn += _enCost.TrackedCost(q);
+            return true;
+        }
+
+        /// <summary>Adds the lean lane's skipped candidates to <see cref="N"/> (once, at the end of the scan).</summary>
+        public void AddLeanCounters()
+        {
+            if (_leanN == 0) return;
+            int n = _leanN;
+            N.Candidates += n;
+            N.Probes += n;
+            N.TupleChecks += n;
+            if (_resched) N.Rescheds += n;
+            if (!_rcu)
+            {
+                N.Locks += n;
+                N.EhashLocks += n;
+            }
+            N.BhashNodes += _leanBn;
+            N.EhashNodes += _leanEn;
         }
 
         /// <summary>Scans <paramref name="count"/> ports from <paramref name="port0"/> by <paramref name="step"/> (i from <paramref name="i0"/>, same step); true with the chosen port.</summary>
-        public bool Run(int port0, int step, int count, int i0, out int chosen, out int chosenI)
+        public bool Run(ref T tables, int port0, int step, int count, int i0, out int chosen, out int chosenI)
         {
+            if (_lean) return RunLean(ref tables, port0, step, count, i0, out chosen, out chosenI);
             int last = port0 + (count - 1) * step;
             int p = port0;
             while (p <= last)
@@ -219,13 +297,13 @@ public static class FastConnectScan
                 int bit = BitOperations.TrailingZeroCount(stop);
                 Skip(w, m & ((1UL << bit) - 1), full);
                 int sp = (w << 6) | bit;
-                if ((_w[w].Bits & _t[w].Bits & (1UL << bit)) != 0 && !TimeWaitReusable(sp))
+                if ((_w[w].Bits & _t[w].Bits & (1UL << bit)) != 0 && !tables.TimeWaitUnique(sp))
                 {
                     Skip(w, 1UL << bit, full); // a TIME_WAIT 4-tuple too young: busy, like the reference
                     p = sp + step;
                     continue;
                 }
-                if (Evaluate(sp))
+                if (Evaluate(ref tables, sp))
                 {
                     chosen = sp;
                     chosenI = i0 + (sp - port0) / step * (step == 2 ? 2 : 1);
@@ -239,30 +317,141 @@ public static class FastConnectScan
         }
 
         /// <summary>
-        /// A whole pass over the ports of parity <paramref name="q"/> in <paramref name="low"/> .. <paramref name="high"/>
-        /// (every one of them a candidate) from the range sums of the port indexes, when no port is reserved, none is
-        /// BindOwned, the destination has no TIME_WAIT 4-tuple and every candidate holds a live 4-tuple to it (so a bucket):
-        /// all are skipped, with the counters <see cref="Skip"/> gives live candidates. False (nothing added) otherwise,
-        /// or when the indexes do not track this range (<see cref="PortCostMap.TrackRange"/>).
+        /// <see cref="Run"/> when no candidate of the scan is reserved, BindOwned or a TIME_WAIT 4-tuple to the destination
+        /// (<see cref="_lean"/>): a candidate is skipped exactly when it is live to the destination (in L ∩ T), with one
+        /// probe, one 4-tuple check, its bhash and ehash chain nodes, and a lock, an ehash lock and a cond_resched per era
+        /// (added up once in <see cref="AddLeanCounters"/>); whole words, 512-port blocks and 4096-port superblocks are added
+        /// from their sums (<see cref="SkipLive{TP}"/>), every other candidate is evaluated like the reference.
         /// </summary>
-        public bool SkipPass(int low, int high, int q)
+        private bool RunLean(ref T tables, int port0, int step, int count, int i0, out int chosen, out int chosenI) =>
+            step == 1 ? RunLean<BothParities>(ref tables, port0, 1, count, i0, out chosen, out chosenI)
+            : (port0 & 1) == 0 ? RunLean<EvenPorts>(ref tables, port0, 2, count, i0, out chosen, out chosenI)
+            : RunLean<OddPorts>(ref tables, port0, 2, count, i0, out chosen, out chosenI);
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private bool RunLean<TP>(ref T tables, int port0, int step, int count, int i0, out int chosen, out int chosenI) where TP : struct, IParity
         {
-            if (_reserved.Count != 0 || _bindOwnedCount != 0 || _twCost.Count != 0) return false;
-            if (!_enCost.Tracks(low, high) || !_bnCost.Tracks(low, high)) return false;
-            int n = ((high - q) >> 1) - ((low - 1 - q) >> 1); // ports of parity q in low..high
-            if (_enCost.TrackedCount(q) != n) return false;
-            N.Candidates += n;
-            N.Probes += n;
-            N.TupleChecks += n;
-            if (_resched) N.Rescheds += n;
-            if (!_rcu)
+            int last = port0 + (count - 1) * step;
+            int lastW = last >> 6;
+            ulong lastMask = ~0UL >> (63 - (last & 63));
+            // whole words end before lastW, or after it when its mask leaves none of the parity's candidates out
+            int wEnd = (TP.Full & ~lastMask) == 0 ? lastW + 1 : lastW;
+            var t = _bnCost;
+            var l = _enCost;
+            ref var t0 = ref MemoryMarshal.GetArrayDataReference(t.WordsArray);
+            ref var l0 = ref MemoryMarshal.GetArrayDataReference(l.WordsArray);
+            var sums = new LeanSums(t, l);
+            long n = 0, bn = 0, en = 0;
+            int w = port0 >> 6;
+            ulong m = TP.Full & (~0UL << (port0 & 63));
+            while (true)
             {
-                N.Locks += n;
-                N.EhashLocks += n;
+                if (m == TP.Full)
+                {
+                    // from a word boundary: whole words, blocks and superblocks while they are all live
+                    w = SkipLive<TP>(ref t0, ref l0, in sums, w, wEnd, ref n, ref bn, ref en);
+                    if (w > lastW) break;
+                }
+                if (w == lastW) m &= lastMask;
+                ref var tw = ref Unsafe.Add(ref t0, w);
+                ref var lw = ref Unsafe.Add(ref l0, w);
+                ulong stop = m & ~(tw.Bits & lw.Bits);
+                ulong skipped = stop == 0 ? m : m & ((stop & (0UL - stop)) - 1); // the candidates before the first stop
+                if (skipped == TP.Full)
+                {
+                    n += TP.PerWord;
+                    bn += TP.Of(PortCostMap.WordSums(ref tw));
+                    en += TP.Of(PortCostMap.WordSums(ref lw));
+                }
+                else if (skipped != 0)
+                {
+                    n += BitOperations.PopCount(skipped);
+                    bn += t.CostOf(ref tw, w, skipped);
+                    en += l.CostOf(ref lw, w, skipped);
+                }
+                if (stop != 0)
+                {
+                    int sp = (w << 6) | BitOperations.TrailingZeroCount(stop);
+                    if (Evaluate(ref tables, sp))
+                    {
+                        _leanN += (int)n; _leanBn += (int)bn; _leanEn += (int)en;
+                        chosen = sp;
+                        chosenI = i0 + (sp - port0) / step * (step == 2 ? 2 : 1);
+                        return true;
+                    }
+                    m &= ~(skipped | (stop & (0UL - stop))); // the candidates after sp in this word
+                    continue;
+                }
+                if (w >= lastW) break;
+                w++;
+                m = TP.Full;
             }
-            N.BhashNodes += _bnCost.TrackedCost(q);
-            N.EhashNodes += _enCost.TrackedCost(q);
-            return true;
+            _leanN += (int)n; _leanBn += (int)bn; _leanEn += (int)en;
+            chosen = 0;
+            chosenI = -1;
+            return false;
+        }
+
+        /// <summary>
+        /// Skips the whole words <paramref name="w"/> .. <paramref name="wEnd"/> − 1 while all their candidates (parity
+        /// <typeparamref name="TP"/>) are live to the destination (L ∩ T) — whole 4096-port superblocks and 512-port blocks
+        /// at a time where their member counts say so — adding the candidates and their bhash (T) and ehash (L) chain nodes;
+        /// returns the first word not skipped (<paramref name="wEnd"/> when all were).
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static int SkipLive<TP>(ref PortCostMap.WordData t0, ref PortCostMap.WordData l0, in LeanSums sums,
+            int w, int wEnd, ref long n, ref long bn, ref long en) where TP : struct, IParity
+        {
+            ref var tb0 = ref MemoryMarshal.GetArrayDataReference(sums.TBlocks);
+            ref var lb0 = ref MemoryMarshal.GetArrayDataReference(sums.LBlocks);
+            long nn = 0, b = 0, e = 0;
+            while (w < wEnd)
+            {
+                if ((w & 7) == 0 && w + 8 <= wEnd)
+                {
+                    if ((w & 63) == 0 && w + 64 <= wEnd)
+                    {
+                        ref var ls = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(sums.LSupers), w >> 6);
+                        ref var ts = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(sums.TSupers), w >> 6);
+                        if (TP.Of(PortCostMap.BlockCounts(ref ls)) == TP.PerWord << 6 && TP.Of(PortCostMap.BlockCounts(ref ts)) == TP.PerWord << 6)
+                        {
+                            nn += TP.PerWord << 6;
+                            b += TP.Of(PortCostMap.BlockSums(ref ts));
+                            e += TP.Of(PortCostMap.BlockSums(ref ls));
+                            w += 64;
+                            continue;
+                        }
+                    }
+                    ref var lb = ref Unsafe.Add(ref lb0, w >> 3);
+                    ref var tb = ref Unsafe.Add(ref tb0, w >> 3);
+                    if (TP.Of(PortCostMap.BlockCounts(ref lb)) == TP.PerWord << 3 && TP.Of(PortCostMap.BlockCounts(ref tb)) == TP.PerWord << 3)
+                    {
+                        nn += TP.PerWord << 3;
+                        b += TP.Of(PortCostMap.BlockSums(ref tb));
+                        e += TP.Of(PortCostMap.BlockSums(ref lb));
+                        w += 8;
+                        continue;
+                    }
+                }
+                ref var tw = ref Unsafe.Add(ref t0, w);
+                ref var lw = ref Unsafe.Add(ref l0, w);
+                if ((TP.Full & ~(tw.Bits & lw.Bits)) != 0) break;
+                nn += TP.PerWord;
+                b += TP.Of(PortCostMap.WordSums(ref tw));
+                e += TP.Of(PortCostMap.WordSums(ref lw));
+                w++;
+            }
+            n += nn;
+            bn += b;
+            en += e;
+            return w;
+        }
+
+        /// <summary>The block and superblock records of T and L (the arrays cover every port: indexes need no check).</summary>
+        private readonly ref struct LeanSums(PortCostMap t, PortCostMap l)
+        {
+            public readonly PortCostMap.BlockData[] TBlocks = t.BlocksArray, LBlocks = l.BlocksArray;
+            public readonly PortCostMap.BlockData[] TSupers = t.SupersArray, LSupers = l.SupersArray;
         }
 
         /// <summary>
@@ -364,7 +553,7 @@ public static class FastConnectScan
         /// reused, and not with the 6.15 pre-check, whose locked re-walk needs per-port bhash costs) or all are BindOwned,
         /// every candidate is skipped and the counters are the block's member counts and cost sums. False (nothing added) otherwise.
         /// </summary>
-        private readonly bool SkipBlock(int k, int q, ref long bound, ref long live, ref long tw, ref long bnodes, ref long enodes, ref long twNodes)
+        private bool SkipBlock(int k, int q, ref long bound, ref long live, ref long tw, ref long bnodes, ref long enodes, ref long twNodes)
         {
             if (_reserved.AnyInBlock(k)) return false;
             int per = q >= 0 ? 256 : 512;
@@ -405,9 +594,6 @@ public static class FastConnectScan
             if (tw == 0 || _twNever) return tw;
             return tw & (_wNoTs[w] | (_fw2Never ? _wFw2[w] : 0));
         }
-
-        /// <summary>The age check of <c>tcp_twsk_unique()</c> on the TIME_WAIT entry of <paramref name="port"/> (true also when there is none: evaluate).</summary>
-        private bool TimeWaitReusable(int port) => _tables.TimeWaitUnique(port);
 
         /// <summary>
         /// Adds the counters of skipped candidates <paramref name="m"/> of word <paramref name="w"/>: all reserved, BindOwned,
@@ -463,16 +649,16 @@ public static class FastConnectScan
 
 
         /// <summary>One candidate exactly as <see cref="ConnectScan"/> evaluates it; true when chosen.</summary>
-        private bool Evaluate(int port)
+        private bool Evaluate(ref T tables, int port)
         {
             N.Candidates++;
-            if ((_r[port >> 6] & (1UL << (port & 63))) != 0)
+            if (_reserved.Contains(port))
             {
                 N.Reserved++;
                 return false;
             }
             N.Probes++;
-            var tb = _tables.Bucket(port, out int bn);
+            var tb = tables.Bucket(port, out int bn);
             N.BhashNodes += bn;
             if (_rcu)
             {
@@ -485,7 +671,7 @@ public static class FastConnectScan
                 if (tb != ScanBucket.None)
                 {
                     N.TupleChecks++;
-                    var pre = _tables.Entry(port, out int en);
+                    var pre = tables.Entry(port, out int en);
                     N.EhashNodes += en;
                     if (pre == ScanEntry.Live)
                     {
@@ -496,7 +682,7 @@ public static class FastConnectScan
                 N.Locks++;
                 N.BhashNodes += bn; // the locked re-walk of the same chain (nothing changed in between)
                 if (tb == ScanBucket.None) { Created = true; return true; }
-                return LockedCheck(port);
+                return LockedCheck(ref tables, port);
             }
             N.Locks++;
             if (tb == ScanBucket.None) { Created = true; return true; }
@@ -507,19 +693,19 @@ public static class FastConnectScan
                 return false;
             }
             N.TupleChecks++;
-            return LockedCheck(port);
+            return LockedCheck(ref tables, port);
         }
 
-        private bool LockedCheck(int port)
+        private bool LockedCheck(ref T tables, int port)
         {
             N.EhashLocks++;
-            var e = _tables.Entry(port, out int en);
+            var e = tables.Entry(port, out int en);
             N.EhashNodes += en;
             if (e == ScanEntry.None) { Created = false; return true; }
             if (e == ScanEntry.TimeWait)
             {
                 N.TimeWaitMatches++;
-                if (_tables.TimeWaitUnique(port))
+                if (tables.TimeWaitUnique(port))
                 {
                     ReusedTw = true;
                     Created = false;
@@ -531,27 +717,88 @@ public static class FastConnectScan
         }
     }
 
-    /// <summary>The lookups of <see cref="KernelHost"/>'s tables for one scan (one namespace and destination).</summary>
-    private readonly struct HostTables(in ScanInputs req, BindTable bind, EstablishedTable ehash, DestinationTables? dest) : IScanTables
+    /// <summary>
+    /// The candidates of a lean-lane run within a word: the even ports, the odd ports (step 2) or all (step 1), with the
+    /// matching half of the packed (even, odd) counts and sums of <see cref="PortCostMap"/>.
+    /// </summary>
+    private interface IParity
     {
-        private readonly ScanInputs _req = req;
+        /// <summary>The candidates' bits in a word.</summary>
+        static abstract ulong Full { get; }
 
-        public ScanBucket Bucket(int port, out int nodes)
+        /// <summary>Candidates per whole word.</summary>
+        static abstract long PerWord { get; }
+
+        /// <summary>The candidates' share of a packed (even, odd) pair of non-negative 32-bit values.</summary>
+        static abstract long Of(ulong pair);
+    }
+
+    private struct EvenPorts : IParity
+    {
+        public static ulong Full => EvenMask;
+        public static long PerWord => 32;
+        public static long Of(ulong pair) => (long)(uint)pair;
+    }
+
+    private struct OddPorts : IParity
+    {
+        public static ulong Full => OddMask;
+        public static long PerWord => 32;
+        public static long Of(ulong pair) => (long)(pair >> 32);
+    }
+
+    private struct BothParities : IParity
+    {
+        public static ulong Full => ~0UL;
+        public static long PerWord => 64;
+        public static long Of(ulong pair) => (long)(uint)pair + (long)(pair >> 32);
+    }
+
+    /// <summary>The lookups of <see cref="KernelHost"/>'s tables for one scan (one namespace and destination).</summary>
+    private struct HostTables : IScanTables
+    {
+        private BindTable _bind;
+        private EstablishedTable _ehash;
+        private DestinationTables? _dest;
+        // the inputs the lookups read, field by field (a copy of the whole ScanInputs is a block copy of fields just written)
+        private int _netns;
+        private uint _mix;
+        private Destination _destination;
+        private KernelProfile _profile;
+        private NamespaceConfig _config;
+        private long _nowMs;
+
+        /// <summary>Sets default lookups up in place (a constructed struct is built in a temporary and copied).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Init(in ScanInputs req, BindTable bind, EstablishedTable ehash, DestinationTables? dest)
         {
-            var tb = bind.Find(_req.Netns, _req.NetHashMix, port, out nodes);
+            _bind = bind;
+            _ehash = ehash;
+            _dest = dest;
+            _netns = req.Netns;
+            _mix = req.NetHashMix;
+            _destination = req.Destination;
+            _profile = req.Profile;
+            _config = req.Config;
+            _nowMs = req.NowMs;
+        }
+
+        public readonly ScanBucket Bucket(int port, out int nodes)
+        {
+            var tb = _bind.Find(_netns, _mix, port, out nodes);
             return tb is null ? ScanBucket.None : tb.IsBindOwned ? ScanBucket.BindOwned : ScanBucket.ConnectOwned;
         }
 
-        public ScanEntry Entry(int port, out int nodes)
+        public readonly ScanEntry Entry(int port, out int nodes)
         {
-            var e = ehash.Find(_req.Netns, _req.Destination.WithLocalPort(port), dest, out nodes);
+            var e = _ehash.Find(_netns, _destination.WithLocalPort(port), _dest, out nodes);
             return e is null ? ScanEntry.None : e.TimeWait ? ScanEntry.TimeWait : ScanEntry.Live;
         }
 
-        public bool TimeWaitUnique(int port)
+        public readonly bool TimeWaitUnique(int port)
         {
-            var e = dest?.EntryAt(port);
-            return e is null || !e.TimeWait || TimeWaitReuse.IsUnique(_req.Profile, _req.Config, e, _req.NowMs, portPreassigned: false);
+            var e = _dest?.EntryAt(port);
+            return e is null || !e.TimeWait || TimeWaitReuse.IsUnique(_profile, _config, e, _nowMs, portPreassigned: false);
         }
     }
 }

@@ -19,8 +19,8 @@ public sealed class NetnsBindIndex
     /// <summary>BindOwned ports per block <c>k</c> (512 ports) and parity <c>q</c> at index <c>2k + q</c>.</summary>
     internal int[] BindOwnedBlockCountArray => _bindOwnedBlockCount;
 
-    /// <summary>Number of BindOwned ports.</summary>
-    public int BindOwnedCount { get; private set; }
+    /// <summary>Number of BindOwned ports (0: the fast scan's lean lane may ignore <see cref="BindOwnedArray"/>).</summary>
+    internal int BindOwnedCount { get; private set; }
 
     /// <summary>True when <paramref name="port"/>'s bucket is BindOwned.</summary>
     public bool IsBindOwned(int port) => (_bindOwned[port >> 6] & (1UL << (port & 63))) != 0;
@@ -32,7 +32,7 @@ public sealed class NetnsBindIndex
         ref ulong w = ref _bindOwned[port >> 6];
         if (((w & bit) != 0) == on) return;
         w ^= bit;
-        _bindOwnedBlockCount[((port >> PortCostMap.BlockShift) << 1) | (port & 1)] += on ? 1 : -1;
         BindOwnedCount += on ? 1 : -1;
+        _bindOwnedBlockCount[((port >> PortCostMap.BlockShift) << 1) | (port & 1)] += on ? 1 : -1;
     }
 }

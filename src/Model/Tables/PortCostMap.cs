@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace PortSelection.Model.Tables;
@@ -13,7 +14,8 @@ namespace PortSelection.Model.Tables;
 /// <see cref="Selection.FastConnectScan"/>. Costs are chain positions (1-based, newest first) as counted by the
 /// tables' <c>Find(…, out nodesWalked)</c>. Layout: what a word needs (member bits, the bits of costs other than 1,
 /// the two parity sums) sits together in one 32-byte record, and the four sums of a 512-port block in one 16-byte
-/// record, so that an update or a skipped word touches one cache line per level instead of one per array.
+/// record (the same four over a 4096-port superblock too), so that an update or a skipped word touches one cache line
+/// per level instead of one per array.
 /// </remarks>
 public sealed class PortCostMap
 {
@@ -26,8 +28,12 @@ public sealed class PortCostMap
     /// <summary>log2 of the ports per block.</summary>
     public const int BlockShift = 9;
 
+    /// <summary>log2 of the ports per superblock (8 blocks, 64 words, 4096 ports).</summary>
+    internal const int SuperShift = 12;
+
     private readonly WordData[] _words = CreateWords();
     private readonly BlockData[] _blocks = new BlockData[Blocks];
+    private readonly BlockData[] _supers = new BlockData[65536 >> SuperShift]; // the block record summed over 8 blocks
     private const int CostChunkShift = 10;                            // per-port costs in chunks of 1024 ports,
     private readonly int[]?[] _cost = new int[]?[65536 >> CostChunkShift]; // allocated when a port of the chunk gets a cost
 
@@ -67,7 +73,7 @@ public sealed class PortCostMap
     /// <summary>
     /// Ports of word <paramref name="w"/> whose cost is not 1 (members or not). Costs of members are chain positions,
     /// nearly always 1, so the cost of a set of members is its size plus <c>cost − 1</c> over the few of them in this
-    /// bitmap (<see cref="CostOf"/>).
+    /// bitmap (<see cref="CostOf(int, ulong)"/>).
     /// </summary>
     public ulong ExtraOf(int w) => _words[w].Extra;
 
@@ -87,11 +93,48 @@ public sealed class PortCostMap
         return s;
     }
 
+    /// <summary>
+    /// <see cref="CostOf(int, ulong)"/> with the word record at hand: the members' count plus the extra costs of those
+    /// among them whose cost is not 1 (looked up one by one, rare).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal int CostOf(ref WordData d, int w, ulong members)
+    {
+        int s = BitOperations.PopCount(members);
+        ulong x = members & d.Extra;
+        return x == 0 ? s : s + ExtraCost(w, x);
+    }
+
+    /// <summary>Σ (cost − 1) over the members <paramref name="x"/> of word <paramref name="w"/>.</summary>
+    private int ExtraCost(int w, ulong x)
+    {
+        int s = 0;
+        while (x != 0)
+        {
+            s += CostAt((w << 6) | BitOperations.TrailingZeroCount(x)) - 1;
+            x &= x - 1;
+        }
+        return s;
+    }
+
+    /// <summary>The word's (even, odd) cost sums packed in one value (even in the low half).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static ulong WordSums(ref WordData d) => Unsafe.As<int, ulong>(ref d.Cost0);
+
+    /// <summary>The block's (even, odd) member counts packed in one value (even in the low half).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static ulong BlockCounts(ref BlockData d) => Unsafe.As<int, ulong>(ref d.Count0);
+
+    /// <summary>The block's (even, odd) cost sums packed in one value (even in the low half).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static ulong BlockSums(ref BlockData d) => Unsafe.As<int, ulong>(ref d.Cost0);
+
     /// <summary>The cost of <paramref name="port"/> (0 for non-members).</summary>
     public int CostAt(int port) => _cost[port >> CostChunkShift] is { } chunk ? chunk[port & ((1 << CostChunkShift) - 1)] : 0;
 
     internal WordData[] WordsArray => _words;
     internal BlockData[] BlocksArray => _blocks;
+    internal BlockData[] SupersArray => _supers;
 
     /// <summary>Number of members.</summary>
     public int Count { get; private set; }
@@ -140,20 +183,23 @@ public sealed class PortCostMap
         bool had = (w.Bits & bit) != 0;
         if (had == member) return;
         ref var b = ref _blocks[port >> BlockShift];
-        int delta = member ? 1 : -1;
+        ref var sb = ref _supers[port >> SuperShift];
+        int d = member ? 1 : -1;
         if (member) w.Bits |= bit;
         else w.Bits &= ~bit;
-        Count += delta;
+        Count += d;
         bool tracked = InTrackedRange(port);
         if ((port & 1) == 0)
         {
-            b.Count0 += delta;
-            if (tracked) _trackCount0 += delta;
+            b.Count0 += d;
+            sb.Count0 += d;
+            if (tracked) _trackCount0 += d;
         }
         else
         {
-            b.Count1 += delta;
-            if (tracked) _trackCount1 += delta;
+            b.Count1 += d;
+            sb.Count1 += d;
+            if (tracked) _trackCount1 += d;
         }
         if (!member) SetCost(port, 0);
     }
@@ -175,12 +221,15 @@ public sealed class PortCostMap
         else w.Extra &= ~bit;
         Count++;
         ref var b = ref _blocks[port >> BlockShift];
+        ref var sb = ref _supers[port >> SuperShift];
         bool tracked = InTrackedRange(port);
         if ((port & 1) == 0)
         {
             w.Cost0 += cost;
             b.Count0++;
             b.Cost0 += cost;
+            sb.Count0++;
+            sb.Cost0 += cost;
             if (tracked) { _trackCount0++; _trackCost0 += cost; }
         }
         else
@@ -188,6 +237,8 @@ public sealed class PortCostMap
             w.Cost1 += cost;
             b.Count1++;
             b.Cost1 += cost;
+            sb.Count1++;
+            sb.Cost1 += cost;
             if (tracked) { _trackCount1++; _trackCost1 += cost; }
         }
     }
@@ -209,12 +260,15 @@ public sealed class PortCostMap
         w.Extra |= bit; // cost 0
         Count--;
         ref var b = ref _blocks[port >> BlockShift];
+        ref var sb = ref _supers[port >> SuperShift];
         bool tracked = InTrackedRange(port);
         if ((port & 1) == 0)
         {
             w.Cost0 -= cost;
             b.Count0--;
             b.Cost0 -= cost;
+            sb.Count0--;
+            sb.Cost0 -= cost;
             if (tracked) { _trackCount0--; _trackCost0 -= cost; }
         }
         else
@@ -222,6 +276,8 @@ public sealed class PortCostMap
             w.Cost1 -= cost;
             b.Count1--;
             b.Cost1 -= cost;
+            sb.Count1--;
+            sb.Cost1 -= cost;
             if (tracked) { _trackCount1--; _trackCost1 -= cost; }
         }
     }
@@ -244,17 +300,20 @@ public sealed class PortCostMap
         if (cost != 1) w.Extra |= bit;
         else w.Extra &= ~bit;
         ref var b = ref _blocks[port >> BlockShift];
+        ref var sb = ref _supers[port >> SuperShift];
         bool tracked = InTrackedRange(port);
         if ((port & 1) == 0)
         {
             w.Cost0 += d;
             b.Cost0 += d;
+            sb.Cost0 += d;
             if (tracked) _trackCost0 += d;
         }
         else
         {
             w.Cost1 += d;
             b.Cost1 += d;
+            sb.Cost1 += d;
             if (tracked) _trackCost1 += d;
         }
     }
