@@ -46,11 +46,8 @@ public static class FastConnectScan
         var dest = ehash.DestinationOf(new DestinationKey(req.Netns, req.Destination));
         HostTables tables = default;
         tables.Init(in req, bind, ehash, dest);
-        var o = ScanWith(req, req.Config.Reserved, bind.IndexOf(req.Netns), dest?.Live ?? ehash.EmptyLive, dest?.TimeWait ?? ehash.EmptyTimeWait,
-            ref tables, perturb, draws);
-        o.ReusedTimeWait = o.TimeWaitReused ? dest!.EntryAt(o.Port!.Value) : null;
-        o.Destination = dest;
-        return o;
+        return ScanWith(req, req.Config.Reserved, bind.IndexOf(req.Netns), dest?.Live ?? ehash.EmptyLive, dest?.TimeWait ?? ehash.EmptyTimeWait,
+            ref tables, perturb, draws, dest);
     }
 
     /// <summary>
@@ -61,14 +58,16 @@ public static class FastConnectScan
     /// </summary>
     internal static FastScanOutcome ScanWith<T>(in ScanInputs req, PortBitmap reserved, NetnsBindIndex bix, PortCostMap live, TimeWaitPortMap timeWait,
         T tables, PerturbState perturb, IRandomDraws draws) where T : struct, IScanTables =>
-        ScanWith(req, reserved, bix, live, timeWait, ref tables, perturb, draws);
+        ScanWith(req, reserved, bix, live, timeWait, ref tables, perturb, draws, destination: null);
 
     /// <summary>
     /// <see cref="ScanWith{T}(in ScanInputs, PortBitmap, NetnsBindIndex, PortCostMap, TimeWaitPortMap, T, PerturbState, IRandomDraws)"/>
-    /// with the lookups passed by reference (no copy of the struct per scan).
+    /// with the lookups passed by reference (no copy of the struct per scan); with the host's tables of the destination
+    /// (<paramref name="destination"/>) it also fills <see cref="FastScanOutcome.Destination"/> and
+    /// <see cref="FastScanOutcome.ReusedTimeWait"/> (the outcome is built once, in place: no copy to amend).
     /// </summary>
     internal static FastScanOutcome ScanWith<T>(in ScanInputs req, PortBitmap reserved, NetnsBindIndex bix, PortCostMap live, TimeWaitPortMap timeWait,
-        ref T tables, PerturbState perturb, IRandomDraws draws) where T : struct, IScanTables
+        ref T tables, PerturbState perturb, IRandomDraws draws, DestinationTables? destination) where T : struct, IScanTables
     {
         var p = req.Profile;
         var (range, localPorts) = p.PerSocketRangeClamp ? req.SocketRange.Clamp(req.Config.Range) : (req.Config.Range, false);
@@ -96,6 +95,7 @@ public static class FastConnectScan
                 TimeWaitMatches = n.TimeWaitMatches, Rescheds = n.Rescheds,
             },
             TimeWaitReused = found && w.ReusedTw, CreatedBucket = found && w.Created,
+            ReusedTimeWait = found && w.ReusedTw ? destination?.EntryAt(w.Port) : null, Destination = destination,
         };
     }
 
