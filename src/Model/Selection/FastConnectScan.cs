@@ -46,11 +46,8 @@ public static class FastConnectScan
         var dest = ehash.DestinationOf(new DestinationKey(req.Netns, req.Destination));
         HostTables tables = default;
         tables.Init(in req, bind, ehash, dest);
-        var o = ScanWith(req, req.Config.Reserved, bind.IndexOf(req.Netns), dest?.Live ?? ehash.EmptyLive, dest?.TimeWait ?? ehash.EmptyTimeWait,
-            ref tables, perturb, draws);
-        o.ReusedTimeWait = o.TimeWaitReused ? dest!.EntryAt(o.Port!.Value) : null;
-        o.Destination = dest;
-        return o;
+        return ScanWith(req, req.Config.Reserved, bind.IndexOf(req.Netns), dest?.Live ?? ehash.EmptyLive, dest?.TimeWait ?? ehash.EmptyTimeWait,
+            ref tables, perturb, draws, dest);
     }
 
     /// <summary>
@@ -61,14 +58,16 @@ public static class FastConnectScan
     /// </summary>
     internal static FastScanOutcome ScanWith<T>(in ScanInputs req, PortBitmap reserved, NetnsBindIndex bix, PortCostMap live, TimeWaitPortMap timeWait,
         T tables, PerturbState perturb, IRandomDraws draws) where T : struct, IScanTables =>
-        ScanWith(req, reserved, bix, live, timeWait, ref tables, perturb, draws);
+        ScanWith(req, reserved, bix, live, timeWait, ref tables, perturb, draws, destination: null);
 
     /// <summary>
     /// <see cref="ScanWith{T}(in ScanInputs, PortBitmap, NetnsBindIndex, PortCostMap, TimeWaitPortMap, T, PerturbState, IRandomDraws)"/>
-    /// with the lookups passed by reference (no copy of the struct per scan).
+    /// with the lookups passed by reference (no copy of the struct per scan); with the host's tables of the destination
+    /// (<paramref name="destination"/>) it also fills <see cref="FastScanOutcome.Destination"/> and
+    /// <see cref="FastScanOutcome.ReusedTimeWait"/> (the outcome is built once, in place: no copy to amend).
     /// </summary>
     internal static FastScanOutcome ScanWith<T>(in ScanInputs req, PortBitmap reserved, NetnsBindIndex bix, PortCostMap live, TimeWaitPortMap timeWait,
-        ref T tables, PerturbState perturb, IRandomDraws draws) where T : struct, IScanTables
+        ref T tables, PerturbState perturb, IRandomDraws draws, DestinationTables? destination) where T : struct, IScanTables
     {
         var p = req.Profile;
         var (range, localPorts) = p.PerSocketRangeClamp ? req.SocketRange.Clamp(req.Config.Range) : (req.Config.Range, false);
@@ -96,6 +95,7 @@ public static class FastConnectScan
                 TimeWaitMatches = n.TimeWaitMatches, Rescheds = n.Rescheds,
             },
             TimeWaitReused = found && w.ReusedTw, CreatedBucket = found && w.Created,
+            ReusedTimeWait = found && w.ReusedTw ? destination?.EntryAt(w.Port) : null, Destination = destination,
         };
     }
 
@@ -108,6 +108,8 @@ public static class FastConnectScan
         w.Step = 1; w.Remaining = remaining; w.StartOffset = offset; w.StateBefore = before; w.StateAfter = before;
         long i = eraA ? 1 : 0;
         long end = eraA ? remaining : (long)remaining - 1; // inclusive
+        // Without a u32 wrap of i + offset the scan visits every port of the range once: when all are live, none is chosen.
+        if (w.Lean && offset + (ulong)end < (1UL << 32) && w.AllLive<BothParities>(range.Low, range.Low + (int)remaining)) return;
         while (i <= end)
         {
             uint v = unchecked((uint)i + offset);
@@ -141,12 +143,19 @@ public static class FastConnectScan
             w.Index = ix;
         }
 
+        // A pass visits every port of its parity (every port with step 1) in low .. low + remaining − 1 when the range
+        // holds exactly `remaining` ports (not when an odd count was rounded down: one port of the low parity is then
+        // never visited, which one depending on the offset).
+        bool wholePasses = w.Lean && (uint)(hiX - low) == remaining && remaining > 1;
         for (int pass = 1; ; pass++)
         {
             int port = low + (int)offset;
             int i = 0;
-            // A pass over an even-sized range visits every port of its parity once: skipped whole when all are busy.
-            if (step == 2 && remaining == (uint)(hiX - low) && w.SkipPass(low, hiX - 1, port & 1)) i = (int)remaining;
+            // A whole pass live to the destination is skipped at once: from the range totals the tables keep (O(1)), else
+            // from the sums that tile the range.
+            if (wholePasses && ((step == 2 && w.SkipPass(low, hiX - 1, port & 1)) ||
+                (step == 1 ? w.AllLive<BothParities>(low, hiX) : (port & 1) == 0 ? w.AllLive<EvenPorts>(low, hiX) : w.AllLive<OddPorts>(low, hiX))))
+                i = (int)remaining; // the whole pass is live to the destination: skipped, nothing chosen
             while (i < remaining)
             {
                 if (port >= hiX) port -= (int)remaining;
@@ -247,6 +256,83 @@ public static class FastConnectScan
             _leanBn += _bnCost.TrackedCost(q);
             _leanEn += _enCost.TrackedCost(q);
             return true;
+        }
+
+        /// <summary>True when the scan runs in the lean lane (see <see cref="Init"/>).</summary>
+        public readonly bool Lean => _lean;
+
+        /// <summary>
+        /// Lean lane: when every port of parity <typeparamref name="TP"/> in <paramref name="lo"/> .. <paramref name="hi"/> − 1
+        /// is live to the destination (L ∩ T), adds them all as skipped candidates and returns true (a whole pass skipped
+        /// at once: the sums of partial words, words, blocks and superblocks that tile the range, the same tiling on every
+        /// scan of the range); false (nothing added) at the first port that is not. For one parity, hi − lo must be even.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        public bool AllLive<TP>(int lo, int hi) where TP : struct, IParity
+        {
+            var t = _bnCost;
+            var l = _enCost;
+            ref var t0 = ref MemoryMarshal.GetArrayDataReference(t.WordsArray);
+            ref var l0 = ref MemoryMarshal.GetArrayDataReference(l.WordsArray);
+            long bn = 0, en = 0;
+            int wa = lo >> 6, wb = (hi - 1) >> 6;
+            ulong head = TP.Full & (~0UL << (lo & 63));
+            ulong tail = TP.Full & (~0UL >> (63 - ((hi - 1) & 63)));
+            if (wa == wb) head &= tail;
+            if (head != TP.Full || wa == wb)
+            {
+                if (!PartLive(ref Unsafe.Add(ref t0, wa), ref Unsafe.Add(ref l0, wa), t, l, wa, head, ref bn, ref en)) return false;
+                wa++;
+            }
+            if (wa <= wb)
+            {
+                if (tail != TP.Full)
+                {
+                    if (!PartLive(ref Unsafe.Add(ref t0, wb), ref Unsafe.Add(ref l0, wb), t, l, wb, tail, ref bn, ref en)) return false;
+                }
+                else wb++;
+            }
+            // whole words wa .. wb − 1: words up to a block boundary, blocks up to a superblock boundary, superblocks, blocks, words
+            var sums = new LeanSums(t, l);
+            int w = wa;
+            for (; w < wb && (w & 7) != 0; w++)
+                if (!WordLive<TP>(ref Unsafe.Add(ref t0, w), ref Unsafe.Add(ref l0, w), ref bn, ref en)) return false;
+            for (; w + 8 <= wb && (w & 63) != 0; w += 8)
+                if (!GroupLive<TP>(ref sums.TBlocks[w >> 3], ref sums.LBlocks[w >> 3], TP.PerWord << 3, ref bn, ref en)) return false;
+            for (; w + 64 <= wb; w += 64)
+                if (!GroupLive<TP>(ref sums.TSupers[w >> 6], ref sums.LSupers[w >> 6], TP.PerWord << 6, ref bn, ref en)) return false;
+            for (; w + 8 <= wb; w += 8)
+                if (!GroupLive<TP>(ref sums.TBlocks[w >> 3], ref sums.LBlocks[w >> 3], TP.PerWord << 3, ref bn, ref en)) return false;
+            for (; w < wb; w++)
+                if (!WordLive<TP>(ref Unsafe.Add(ref t0, w), ref Unsafe.Add(ref l0, w), ref bn, ref en)) return false;
+            _leanN += TP.PerWord == 64 ? hi - lo : (hi - lo) >> 1; // one parity: hi − lo is even (callers)
+            _leanBn += (int)bn;
+            _leanEn += (int)en;
+            return true;
+
+            static bool PartLive(ref PortCostMap.WordData tw, ref PortCostMap.WordData lw, PortCostMap t, PortCostMap l, int w, ulong mask, ref long bn, ref long en)
+            {
+                if ((mask & ~(tw.Bits & lw.Bits)) != 0) return false;
+                bn += t.CostOf(ref tw, w, mask);
+                en += l.CostOf(ref lw, w, mask);
+                return true;
+            }
+
+            static bool WordLive<TQ>(ref PortCostMap.WordData tw, ref PortCostMap.WordData lw, ref long bn, ref long en) where TQ : struct, IParity
+            {
+                if ((TQ.Full & ~(tw.Bits & lw.Bits)) != 0) return false;
+                bn += TQ.Of(PortCostMap.WordSums(ref tw));
+                en += TQ.Of(PortCostMap.WordSums(ref lw));
+                return true;
+            }
+
+            static bool GroupLive<TQ>(ref PortCostMap.BlockData tb, ref PortCostMap.BlockData lb, long members, ref long bn, ref long en) where TQ : struct, IParity
+            {
+                if (TQ.Of(PortCostMap.BlockCounts(ref lb)) != members || TQ.Of(PortCostMap.BlockCounts(ref tb)) != members) return false;
+                bn += TQ.Of(PortCostMap.BlockSums(ref tb));
+                en += TQ.Of(PortCostMap.BlockSums(ref lb));
+                return true;
+            }
         }
 
         /// <summary>Adds the lean lane's skipped candidates to <see cref="N"/> (once, at the end of the scan).</summary>
