@@ -718,7 +718,7 @@ public static class FastConnectScan
         private bool Evaluate(ref T tables, int port)
         {
             N.Candidates++;
-            if (_reserved.Contains(port))
+            if (!_lean && _reserved.Contains(port)) // the lean lane has no reserved port in the scan range
             {
                 N.Reserved++;
                 return false;
