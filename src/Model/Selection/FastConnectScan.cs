@@ -247,8 +247,16 @@ public static class FastConnectScan
         /// at once: the sums of partial words, words, blocks and superblocks that tile the range, the same tiling on every
         /// scan of the range); false (nothing added) at the first port that is not. For one parity, hi − lo must be even.
         /// </summary>
-        [MethodImpl(MethodImplOptions.NoInlining)]
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public bool AllLive<TP>(int lo, int hi) where TP : struct, IParity
+        {
+            // Not all live when either map has fewer members of the parity than the range has ports (one load each).
+            long ports = TP.PerWord == 64 ? hi - lo : (hi - lo) >> 1;
+            return TP.Of(_enCost.ParityCounts) >= ports && TP.Of(_bnCost.ParityCounts) >= ports && AllLiveTiled<TP>(lo, hi, ports);
+        }
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private bool AllLiveTiled<TP>(int lo, int hi, long ports) where TP : struct, IParity
         {
             var t = _bnCost;
             var l = _enCost;
@@ -285,7 +293,7 @@ public static class FastConnectScan
                 if (!GroupLive<TP>(ref sums.TBlocks[w >> 3], ref sums.LBlocks[w >> 3], TP.PerWord << 3, ref bn, ref en)) return false;
             for (; w < wb; w++)
                 if (!WordLive<TP>(ref Unsafe.Add(ref t0, w), ref Unsafe.Add(ref l0, w), ref bn, ref en)) return false;
-            _leanN += TP.PerWord == 64 ? hi - lo : (hi - lo) >> 1; // one parity: hi − lo is even (callers)
+            _leanN += (int)ports;
             _leanBn += (int)bn;
             _leanEn += (int)en;
             return true;

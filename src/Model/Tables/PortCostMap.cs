@@ -139,6 +139,11 @@ public sealed class PortCostMap
     /// <summary>Number of members.</summary>
     public int Count { get; private set; }
 
+    private BlockData _total; // members and cost sums of the whole map, per parity (only the counts are kept)
+
+    /// <summary>The (even, odd) member counts of the whole map packed in one value (even in the low half).</summary>
+    internal ulong ParityCounts => Unsafe.As<int, ulong>(ref _total.Count0);
+
     /// <summary>True when <paramref name="port"/> is a member.</summary>
     public bool Contains(int port) => (_words[port >> 6].Bits & (1UL << (port & 63))) != 0;
 
@@ -159,11 +164,13 @@ public sealed class PortCostMap
         {
             b.Count0 += d;
             sb.Count0 += d;
+            _total.Count0 += d;
         }
         else
         {
             b.Count1 += d;
             sb.Count1 += d;
+            _total.Count1 += d;
         }
         if (!member) SetCost(port, 0);
     }
