@@ -222,7 +222,7 @@ public static class FastConnectScan
             // one like the reference. Exact when no port of the scan range is reserved (a reserved port with a live 4-tuple
             // would be skipped as a probe); no BindOwned bucket in the namespace and no TIME_WAIT 4-tuple to the
             // destination are conditions for speed only: the general walk skips those in bulk.
-            _lean = bix.BindOwnedCount == 0 && timeWait.Ports.Count == 0 && !reserved.AnyInRange(range.Low, range.High);
+            _lean = bix.BindOwnedCount == 0 && timeWait.Ports.Count == 0 && (reserved.Count == 0 || !reserved.AnyInRange(range.Low, range.High));
             if (_lean) return; // the lean lane reads the word and block records of T and L from the maps
             _r = reserved.BitsArray;
             _tBlocks = bix.Present.BlocksArray;
