@@ -25,6 +25,12 @@ namespace PortSelection.Model.Selection;
 /// by the tables, summed per word and parity (<see cref="PortCostMap.WordCost"/>) for whole words and bit by bit for
 /// partial words. Locks, ehash locks and rescheds follow the era rules of the reference (cond_resched per failed
 /// probe since 4.6; no lock for skipped candidates with the 6.15 RCU pre-check, 86c2bc293b81).</para>
+/// <para>Lean lane (no reserved port in the scan range, no BindOwned bucket in the namespace, no TIME_WAIT 4-tuple to
+/// the destination — the workload simulation's usual state): a candidate is skipped exactly when it is in L ∩ T, so a
+/// run reads only T and L, skips whole words, 512-port blocks and 4096-port superblocks from their (even, odd) member
+/// counts and cost sums, and adds the skipped candidates' counters once per scan; a whole pass (eras A and B: the whole
+/// range) that is all live is skipped at once from the sums that tile it. Every other candidate is still evaluated
+/// one by one like the reference.</para>
 /// <para>Allocates nothing (<see cref="Scan"/>): spans over the indexes, a ref struct walker.</para>
 /// </remarks>
 public static class FastConnectScan
