@@ -25,6 +25,12 @@ namespace PortSelection.Model.Selection;
 /// by the tables, summed per word and parity (<see cref="PortCostMap.WordCost"/>) for whole words and bit by bit for
 /// partial words. Locks, ehash locks and rescheds follow the era rules of the reference (cond_resched per failed
 /// probe since 4.6; no lock for skipped candidates with the 6.15 RCU pre-check, 86c2bc293b81).</para>
+/// <para>Lean lane (no reserved port in the scan range, no BindOwned bucket in the namespace, no TIME_WAIT 4-tuple to
+/// the destination — the workload simulation's usual state): a candidate is skipped exactly when it is in L ∩ T, so a
+/// run reads only T and L, skips whole words, 512-port blocks and 4096-port superblocks from their (even, odd) member
+/// counts and cost sums, and adds the skipped candidates' counters once per scan; a whole pass (eras A and B: the whole
+/// range) that is all live is skipped at once from the sums that tile it. Every other candidate is still evaluated
+/// one by one like the reference.</para>
 /// <para>Allocates nothing (<see cref="Scan"/>): spans over the indexes, a ref struct walker.</para>
 /// </remarks>
 public static class FastConnectScan
@@ -225,7 +231,7 @@ public static class FastConnectScan
             // one like the reference. Exact when no port of the scan range is reserved (a reserved port with a live 4-tuple
             // would be skipped as a probe); no BindOwned bucket in the namespace and no TIME_WAIT 4-tuple to the
             // destination are conditions for speed only: the general walk skips those in bulk.
-            _lean = bix.BindOwnedCount == 0 && timeWait.Ports.Count == 0 && !reserved.AnyInRange(range.Low, range.High);
+            _lean = bix.BindOwnedCount == 0 && timeWait.Ports.Count == 0 && (reserved.Count == 0 || !reserved.AnyInRange(range.Low, range.High));
             if (_lean) return; // the lean lane reads the word and block records of T and L from the maps
             _r = reserved.BitsArray;
             _tBlocks = bix.Present.BlocksArray;
@@ -267,8 +273,16 @@ public static class FastConnectScan
         /// at once: the sums of partial words, words, blocks and superblocks that tile the range, the same tiling on every
         /// scan of the range); false (nothing added) at the first port that is not. For one parity, hi − lo must be even.
         /// </summary>
-        [MethodImpl(MethodImplOptions.NoInlining)]
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public bool AllLive<TP>(int lo, int hi) where TP : struct, IParity
+        {
+            // Not all live when either map has fewer members of the parity than the range has ports (one load each).
+            long ports = TP.PerWord == 64 ? hi - lo : (hi - lo) >> 1;
+            return TP.Of(_enCost.ParityCounts) >= ports && TP.Of(_bnCost.ParityCounts) >= ports && AllLiveTiled<TP>(lo, hi, ports);
+        }
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private bool AllLiveTiled<TP>(int lo, int hi, long ports) where TP : struct, IParity
         {
             var t = _bnCost;
             var l = _enCost;
@@ -305,7 +319,7 @@ public static class FastConnectScan
                 if (!GroupLive<TP>(ref sums.TBlocks[w >> 3], ref sums.LBlocks[w >> 3], TP.PerWord << 3, ref bn, ref en)) return false;
             for (; w < wb; w++)
                 if (!WordLive<TP>(ref Unsafe.Add(ref t0, w), ref Unsafe.Add(ref l0, w), ref bn, ref en)) return false;
-            _leanN += TP.PerWord == 64 ? hi - lo : (hi - lo) >> 1; // one parity: hi − lo is even (callers)
+            _leanN += (int)ports;
             _leanBn += (int)bn;
             _leanEn += (int)en;
             return true;
@@ -738,7 +752,7 @@ public static class FastConnectScan
         private bool Evaluate(ref T tables, int port)
         {
             N.Candidates++;
-            if (_reserved.Contains(port))
+            if (!_lean && _reserved.Contains(port)) // the lean lane has no reserved port in the scan range
             {
                 N.Reserved++;
                 return false;

@@ -172,6 +172,11 @@ public sealed class PortCostMap
 
     private bool InTrackedRange(int port) => port >= _trackLow && port <= _trackHigh;
 
+    private BlockData _total; // members and cost sums of the whole map, per parity (only the counts are kept)
+
+    /// <summary>The (even, odd) member counts of the whole map packed in one value (even in the low half).</summary>
+    internal ulong ParityCounts => Unsafe.As<int, ulong>(ref _total.Count0);
+
     /// <summary>True when <paramref name="port"/> is a member.</summary>
     public bool Contains(int port) => (_words[port >> 6].Bits & (1UL << (port & 63))) != 0;
 
@@ -194,12 +199,14 @@ public sealed class PortCostMap
             b.Count0 += d;
             sb.Count0 += d;
             if (tracked) _trackCount0 += d;
+            _total.Count0 += d;
         }
         else
         {
             b.Count1 += d;
             sb.Count1 += d;
             if (tracked) _trackCount1 += d;
+            _total.Count1 += d;
         }
         if (!member) SetCost(port, 0);
     }
@@ -230,6 +237,7 @@ public sealed class PortCostMap
             b.Cost0 += cost;
             sb.Count0++;
             sb.Cost0 += cost;
+            _total.Count0++;
             if (tracked) { _trackCount0++; _trackCost0 += cost; }
         }
         else
@@ -239,6 +247,7 @@ public sealed class PortCostMap
             b.Cost1 += cost;
             sb.Count1++;
             sb.Cost1 += cost;
+            _total.Count1++;
             if (tracked) { _trackCount1++; _trackCost1 += cost; }
         }
     }
@@ -269,6 +278,7 @@ public sealed class PortCostMap
             b.Cost0 -= cost;
             sb.Count0--;
             sb.Cost0 -= cost;
+            _total.Count0--;
             if (tracked) { _trackCount0--; _trackCost0 -= cost; }
         }
         else
@@ -278,6 +288,7 @@ public sealed class PortCostMap
             b.Cost1 -= cost;
             sb.Count1--;
             sb.Cost1 -= cost;
+            _total.Count1--;
             if (tracked) { _trackCount1--; _trackCost1 -= cost; }
         }
     }

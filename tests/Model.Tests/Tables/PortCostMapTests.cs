@@ -90,5 +90,7 @@ public class PortCostMapTests
                 Assert.Equal(inRange.Count, map.TrackedCount(q));
                 Assert.Equal(inRange.Sum(kv => kv.Value), map.TrackedCost(q));
             }
+            ulong parityCounts = (ulong)(uint)plain.Keys.Count(k => (k & 1) == 0) | (ulong)(uint)plain.Keys.Count(k => (k & 1) == 1) << 32;
+            Assert.Equal(parityCounts, map.ParityCounts);
         }).Check(Config.QuickThrowOnFailure.WithMaxTest(300));
 }
