@@ -368,9 +368,14 @@ public static class FastConnectScan
         }
 
         /// <summary>Scans <paramref name="count"/> ports from <paramref name="port0"/> by <paramref name="step"/> (i from <paramref name="i0"/>, same step); true with the chosen port.</summary>
-        public bool Run(ref T tables, int port0, int step, int count, int i0, out int chosen, out int chosenI)
+        public bool Run(ref T tables, int port0, int step, int count, int i0, out int chosen, out int chosenI) =>
+            _lean ? RunLean(ref tables, port0, step, count, i0, out chosen, out chosenI)
+            : RunGeneral(ref tables, port0, step, count, i0, out chosen, out chosenI);
+
+        /// <summary><see cref="Run"/> outside the lean lane: reserved, BindOwned and unreusable TIME_WAIT candidates skipped in bulk too.</summary>
+        [MethodImpl(MethodImplOptions.NoInlining)] // kept out of the callers: their inlining budget goes to the lean lane
+        private bool RunGeneral(ref T tables, int port0, int step, int count, int i0, out int chosen, out int chosenI)
         {
-            if (_lean) return RunLean(ref tables, port0, step, count, i0, out chosen, out chosenI);
             int last = port0 + (count - 1) * step;
             int p = port0;
             while (p <= last)

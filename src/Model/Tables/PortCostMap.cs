@@ -175,7 +175,11 @@ public sealed class PortCostMap
     private BlockData _total; // members and cost sums of the whole map, per parity (only the counts are kept)
 
     /// <summary>The (even, odd) member counts of the whole map packed in one value (even in the low half).</summary>
-    internal ulong ParityCounts => Unsafe.As<int, ulong>(ref _total.Count0);
+    internal ulong ParityCounts
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => Unsafe.As<int, ulong>(ref _total.Count0);
+    }
 
     /// <summary>True when <paramref name="port"/> is a member.</summary>
     public bool Contains(int port) => (_words[port >> 6].Bits & (1UL << (port & 63))) != 0;
