@@ -353,7 +353,6 @@ public static class FastConnectScan
             : RunGeneral(ref tables, port0, step, count, i0, out chosen, out chosenI);
 
         /// <summary><see cref="Run"/> outside the lean lane: reserved, BindOwned and unreusable TIME_WAIT candidates skipped in bulk too.</summary>
-        [MethodImpl(MethodImplOptions.NoInlining)] // kept out of the callers: their inlining budget goes to the lean lane
         private bool RunGeneral(ref T tables, int port0, int step, int count, int i0, out int chosen, out int chosenI)
         {
             int last = port0 + (count - 1) * step;
