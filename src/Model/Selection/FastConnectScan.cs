@@ -373,7 +373,6 @@ public static class FastConnectScan
             : RunGeneral(ref tables, port0, step, count, i0, out chosen, out chosenI);
 
         /// <summary><see cref="Run"/> outside the lean lane: reserved, BindOwned and unreusable TIME_WAIT candidates skipped in bulk too.</summary>
-        [MethodImpl(MethodImplOptions.NoInlining)] // kept out of the callers: their inlining budget goes to the lean lane
         private bool RunGeneral(ref T tables, int port0, int step, int count, int i0, out int chosen, out int chosenI)
         {
             int last = port0 + (count - 1) * step;
@@ -422,8 +421,9 @@ public static class FastConnectScan
         }
 
         /// <summary>
-        /// <see cref="Run"/> when no candidate of the scan is reserved, BindOwned or a TIME_WAIT 4-tuple to the destination
-        /// (<see cref="_lean"/>): a candidate is skipped exactly when it is live to the destination (in L ∩ T), with one
+        /// <see cref="Run"/> in the lean lane (<see cref="_lean"/>: no reserved port in the scan range, no BindOwned bucket
+        /// in the namespace, no TIME_WAIT 4-tuple to the destination): a candidate is skipped exactly when it is live to
+        /// the destination (in L ∩ T), with one
         /// probe, one 4-tuple check, its bhash and ehash chain nodes, and a lock, an ehash lock and a cond_resched per era
         /// (added up once in <see cref="AddLeanCounters"/>); whole words, 512-port blocks and 4096-port superblocks are added
         /// from their sums (<see cref="SkipLive{TP}"/>), every other candidate is evaluated like the reference.
