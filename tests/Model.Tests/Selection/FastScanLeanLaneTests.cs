@@ -174,11 +174,11 @@ public class FastScanLeanLaneTests
 
     [Fact]
     public void Live_only_occupancy_matches_the_reference() =>
-        Prop.ForAll(Arb.From(Scenarios(nearMiss: false)), Run).Check(Config.QuickThrowOnFailure.WithMaxTest(150));
+        Prop.ForAll(Arb.From(Scenarios(nearMiss: false)), Run).Check(Config.QuickThrowOnFailure.WithMaxTest(100));
 
     [Fact]
     public void Near_misses_of_the_lean_lane_match_the_reference() =>
-        Prop.ForAll(Arb.From(Scenarios(nearMiss: true)), Run).Check(Config.QuickThrowOnFailure.WithMaxTest(150));
+        Prop.ForAll(Arb.From(Scenarios(nearMiss: true)), Run).Check(Config.QuickThrowOnFailure.WithMaxTest(100));
 
     /// <summary>
     /// The steady state of the workload simulation in small: an 8192-port range (two 4096-port superblocks) live to one
@@ -229,7 +229,7 @@ public class FastScanLeanLaneTests
     {
         var range = new PortRange(low, high);
         bool large = high - low > 10_000; // fewer cases for the default range (28,232 ports)
-        int[] frees = large ? [-1, high - 1] : [-1, low, low + 1, high, high - 1, (low + high) / 2, (low + high) / 2 + 1];
+        int[] frees = large ? [-1, high - 1] : [-1, low, high - 1, (low + high) / 2 + 1];
         foreach (var kernel in Kernels)
             foreach (int free in frees)
                 foreach (bool sockRange in large ? [false] : new[] { false, true })
