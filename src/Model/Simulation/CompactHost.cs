@@ -46,6 +46,7 @@ internal sealed class CompactHost
     private readonly NetnsBindIndex _bind = new();
     private readonly int[] _owners = new int[65536];  // connect-bound owners (live and TIME_WAIT) per local port
     private readonly TimeWaitPortMap _emptyTimeWait = new();
+    private readonly PortRange _scanRange;             // the range every connect scans (per-socket range applied)
     private readonly Dictionary<Destination, int> _destinationIds = [];
     private Dest[] _dests = [];
     private readonly int[] _heads;                     // ehash chain → newest entry, −1 when empty
@@ -80,16 +81,13 @@ internal sealed class CompactHost
         Array.Fill(_heads, -1);
         foreach (int port in spec.BindOwnedPorts.Ports())
         {
-            _bind.Present.Set(port, true);
-            _bind.Present.SetCost(port, 1);
+            _bind.Present.Add(port, 1);
             _bind.SetBindOwned(port, true);
         }
         // Every connect scans the same range: the indexes keep its sums (whole passes summed in O(1)).
         _scanRange = _profile.PerSocketRangeClamp ? _socketRange.Clamp(_config.Range).Range : _config.Range;
         _bind.Present.TrackRange(_scanRange.Low, _scanRange.High);
     }
-
-    private readonly PortRange _scanRange;
 
     /// <summary>True when <see cref="CompactHost"/> models <paramref name="spec"/> exactly (else run it on <see cref="KernelHost"/>).</summary>
     public static bool Supports(WorkloadSpec spec) =>
