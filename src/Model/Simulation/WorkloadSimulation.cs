@@ -69,10 +69,13 @@ public static class WorkloadSimulation
         long? firstFailure = null;
         bool truncated = false;
 
+        // expected connects per destination (the log's initial capacity): arrivals over the run times the weight's share
+        double expectedArrivals = spec.Arrivals.RatePerSecond * spec.DurationMs / 1000.0;
+        var expected = new long[k];
+        for (int d = 0; d < k; d++) expected[d] = (long)Math.Min(1 << 24, expectedArrivals * spec.Destinations[d].Weight / acc);
+        var log = new ConnectLog(k, expected);
         var step = new StepAccumulator(k);
         var steps = ImmutableArray.CreateBuilder<WorkloadStep>();
-        var bins = new BinAccumulator?[k][]; // per destination, by occupancy percent 0..100
-        for (int d = 0; d < k; d++) bins[d] = new BinAccumulator?[101];
         var fill = ImmutableArray.CreateBuilder<int>();
         var cpuSamples = new List<double>();
 
@@ -92,30 +95,27 @@ public static class WorkloadSimulation
         {
             double tClose = closes.PeekTime;
             double tNext = Math.Min(nextArrival, tClose);
-            while (stepEnd <= durationMs && tNext >= stepEnd && stepStart < durationMs)
+            if (tNext >= stepEnd) // stepEnd ≤ durationMs: also the end of the run
             {
-                ExpireTimeWait(stepEnd, ref kernel, twExpiry, twDest, inUse, ref expired);
-                steps.Add(step.Flush(stepEnd, stepStart, inUse, sourceCount, blocked, r, live, twDest.Count));
-                stepStart = stepEnd;
-                stepEnd = Math.Min(stepEnd + stepMs, durationMs);
-                if (stepStart >= durationMs) break;
+                while (tNext >= stepEnd && stepStart < durationMs)
+                {
+                    ExpireTimeWait(stepEnd, ref kernel, twExpiry, twDest, inUse, ref expired);
+                    steps.Add(step.Flush(stepEnd, stepStart, log, inUse, sourceCount, blocked, r, live, twDest.Count));
+                    stepStart = stepEnd;
+                    stepEnd = Math.Min(stepEnd + stepMs, durationMs);
+                }
+                if (tNext >= durationMs || stepStart >= durationMs) break;
             }
-            if (tNext >= durationMs || stepStart >= durationMs) break;
 
             long now = (long)Math.Floor(tNext);
             if (twExpiry.Count != 0) ExpireTimeWait(now, ref kernel, twExpiry, twDest, inUse, ref expired);
-            if (++events % 4096 == 0) progress?.Invoke(tNext / durationMs);
+            if ((++events & 4095) == 0) progress?.Invoke(tNext / durationMs);
 
             if (tClose <= nextArrival)
             {
                 var (conn, dest) = closes.Dequeue();
                 live--;
-                if (clientClose)
-                {
-                    kernel.Close(conn, now, timeWait: true);
-                    twExpiry.Enqueue((conn, now + KernelHost.TimeWaitLengthMs));
-                    twDest[conn] = (dest, now + KernelHost.TimeWaitLengthMs);
-                }
+                if (clientClose) CloseToTimeWait(ref kernel, conn, dest, now, twExpiry, twDest);
                 else
                 {
                     kernel.Close(conn, now, timeWait: false);
@@ -136,12 +136,9 @@ public static class WorkloadSimulation
             int candidates = counters.Candidates;
             totalCandidates += candidates;
             double costNs = ConnectCost.Nanoseconds(counters, calibration);
-            step.Add(di, candidates, costNs);
+            step.Add(di, costNs);
             if (cpuSamples.Count < CpuSampleCap) cpuSamples.Add(costNs / 1000.0);
-            var b = bins[di][bin] ??= new BinAccumulator();
-            b.Scans.Add(candidates);
-            b.CpuNs += costNs;
-            b.InUse += inUseBefore;
+            log.Add(di, bin, candidates, costNs, inUseBefore);
 
             if (handle >= 0)
             {
@@ -149,19 +146,14 @@ public static class WorkloadSimulation
                 live++;
                 inUse[di]++;
                 if (di == 0 && fill.Count < FillSequenceCap) fill.Add(port);
-                if (takenOver >= 0 && twDest.Remove(takenOver, out var twd))
-                {
-                    recycled++;
-                    inUse[twd.Dest]--;
-                    kernel.ReleaseTakenOver(takenOver);
-                }
+                if (takenOver >= 0) TakeOver(ref kernel, takenOver, twDest, inUse, ref recycled);
                 closes.Enqueue(handle, di, tNext + lifetime.SampleMs(random));
             }
             else
             {
                 failures++;
                 step.Failures[di]++;
-                b.Failures++;
+                log.Failure(di, bin);
                 firstFailure ??= now;
             }
 
@@ -169,7 +161,7 @@ public static class WorkloadSimulation
             {
                 truncated = true;
                 endMs = Math.Max(stepStart + 1, now);
-                steps.Add(step.Flush(endMs, stepStart, inUse, sourceCount, blocked, r, live, twDest.Count));
+                steps.Add(step.Flush(endMs, stepStart, log, inUse, sourceCount, blocked, r, live, twDest.Count));
                 break;
             }
         }
@@ -182,7 +174,7 @@ public static class WorkloadSimulation
         {
             Spec = spec,
             Steps = steps.ToImmutable(),
-            Bins = [.. bins.Select(bd => bd.Select((acc, percent) => acc?.ToBin(percent)).OfType<OccupancyBin>().ToImmutableArray())],
+            Bins = [.. Enumerable.Range(0, k).Select(log.Bins)],
             Capacity = PortCapacity.PerDestination(spec),
             Attempts = attempts,
             Opened = opened,
@@ -201,6 +193,25 @@ public static class WorkloadSimulation
             HostEstablished = kernel.Established,
             HostTimeWait = kernel.TimeWait,
         };
+    }
+
+    /// <summary>Client close: <paramref name="conn"/> (to destination <paramref name="dest"/>) enters TIME_WAIT at <paramref name="now"/> for 60 s.</summary>
+    private static void CloseToTimeWait<TKernel>(ref TKernel kernel, int conn, int dest, long now, Queue<(int Socket, long Due)> twExpiry,
+        Dictionary<int, (int Dest, long Due)> twDest) where TKernel : struct, IWorkloadKernel
+    {
+        kernel.Close(conn, now, timeWait: true);
+        twExpiry.Enqueue((conn, now + KernelHost.TimeWaitLengthMs));
+        twDest[conn] = (dest, now + KernelHost.TimeWaitLengthMs);
+    }
+
+    /// <summary>A connect took over the TIME_WAIT 4-tuple of <paramref name="takenOver"/>: that connection is gone.</summary>
+    private static void TakeOver<TKernel>(ref TKernel kernel, int takenOver, Dictionary<int, (int Dest, long Due)> twDest, int[] inUse,
+        ref long recycled) where TKernel : struct, IWorkloadKernel
+    {
+        if (!twDest.Remove(takenOver, out var twd)) return;
+        recycled++;
+        inUse[twd.Dest]--;
+        kernel.ReleaseTakenOver(takenOver);
     }
 
     /// <summary>Ends the TIME_WAIT of every connection due by <paramref name="now"/> (60 s after its close).</summary>
@@ -230,37 +241,35 @@ public static class WorkloadSimulation
     /// <summary>The occupancy of a destination's range: its connections per source plus the blocked ports, over the range.</summary>
     private static double Occupancy(int inUse, int sourceCount, int blocked, int r) => (inUse / (double)sourceCount + blocked) / r;
 
-    /// <summary>Per destination, the connects of the current reporting step.</summary>
+    /// <summary>Per destination, the connects of the current reporting step (their scan lengths are a segment of the <see cref="ConnectLog"/>).</summary>
     private sealed class StepAccumulator(int k)
     {
-        private readonly List<int>[] _scans = [.. Enumerable.Range(0, k).Select(_ => new List<int>())];
-        private readonly int[] _attempts = new int[k];
+        private readonly int[] _from = new int[k]; // log position of the step's first connect
         private readonly double[] _cpu = new double[k];
         private double _cpuNs;
 
         public readonly int[] Failures = new int[k];
 
-        public void Add(int d, int candidates, double costNs)
+        public void Add(int d, double costNs)
         {
-            _scans[d].Add(candidates);
-            _attempts[d]++;
             _cpu[d] += costNs;
             _cpuNs += costNs;
         }
 
         /// <summary>The step ending at <paramref name="end"/>; starts the next one.</summary>
-        public WorkloadStep Flush(long end, long stepStart, int[] inUse, int sourceCount, int blocked, int r, int live, int timeWait)
+        public WorkloadStep Flush(long end, long stepStart, ConnectLog log, int[] inUse, int sourceCount, int blocked, int r, int live, int timeWait)
         {
             var dests = ImmutableArray.CreateBuilder<DestinationStep>(k);
             int fails = 0;
             for (int d = 0; d < k; d++)
             {
-                var stats = ScanStatistics.Of(_scans[d]);
-                dests.Add(new DestinationStep(_attempts[d], Failures[d], stats,
-                    _attempts[d] == 0 ? 0 : _cpu[d] / _attempts[d] / 1000.0, inUse[d], Occupancy(inUse[d], sourceCount, blocked, r)));
+                int attempts = log.Count(d) - _from[d];
+                var stats = log.Since(d, _from[d]);
+                dests.Add(new DestinationStep(attempts, Failures[d], stats,
+                    attempts == 0 ? 0 : _cpu[d] / attempts / 1000.0, inUse[d], Occupancy(inUse[d], sourceCount, blocked, r)));
                 fails += Failures[d];
-                _scans[d].Clear();
-                _attempts[d] = Failures[d] = 0;
+                _from[d] = log.Count(d);
+                Failures[d] = 0;
                 _cpu[d] = 0;
             }
             double seconds = Math.Max(1, end - stepStart) / 1000.0;
@@ -284,16 +293,5 @@ public static class WorkloadSimulation
             else hi = mid;
         }
         return lo;
-    }
-
-    private sealed class BinAccumulator
-    {
-        public readonly List<int> Scans = [];
-        public int Failures;
-        public double CpuNs;
-        public long InUse;
-
-        public OccupancyBin ToBin(int percent) =>
-            new(percent, Scans.Count, Failures, ScanStatistics.Of(Scans), CpuNs / Scans.Count / 1000.0, (double)InUse / Scans.Count);
     }
 }

@@ -5,9 +5,9 @@ using PortSelection.Model.Simulation;
 namespace PortSelection.Model.Tests.Simulation;
 
 /// <summary>
-/// The simulation's close queue (a calendar queue with a far heap) returns closes in time order, ties in insertion
-/// order, with interleaved operations, for bucket widths and ring sizes that put closes in the batch being served, in
-/// ring buckets, earlier than the cursor and beyond the ring.
+/// The simulation's close queue (a two-level timing wheel with a far heap) returns closes in time order, ties in
+/// insertion order, with interleaved operations, for bucket widths, ring sizes and coarse slot counts that put closes in
+/// the bucket being served, in ring buckets, earlier than the scan position, in coarse windows and beyond them.
 /// </summary>
 public class CloseQueueTests
 {
@@ -16,16 +16,17 @@ public class CloseQueueTests
         Prop.ForAll(Arb.From(
             from width in Gen.Elements(0.01, 0.3, 1.0, 7.0, 1000.0)
             from buckets in Gen.Elements(16, 64, 1024)
+            from windows in Gen.Elements(2, 4, 64)
             from span in Gen.Elements(10, 400, 100_000)
             from ops in Gen.ArrayOf(
                 from enqueue in Gen.Frequency((3, Gen.Constant(true)), (2, Gen.Constant(false)))
                 from t in Gen.Choose(0, 40) // few distinct times: many ties
                 from ahead in Gen.Frequency((4, Gen.Constant(0)), (1, Gen.Choose(0, 1000)))
                 select (enqueue, (double)t / 4 * span / 10 + ahead), 400)
-            select (width, buckets, ops)), x =>
+            select (width, buckets, windows, ops)), x =>
         {
-            var (width, buckets, ops) = x;
-            var q = new CloseQueue(width, buckets);
+            var (width, buckets, windows, ops) = x;
+            var q = new CloseQueue(width, buckets, windows);
             var model = new List<(double Time, int Seq)>();
             int seq = 0;
             foreach (var (enqueue, t) in ops)
@@ -56,6 +57,7 @@ public class CloseQueueSimulationTests
     [InlineData(500.0, 15.6, 200_000)]    // one destination at 95 %
     [InlineData(0.3, 50.0, 20_000)]       // slow arrivals, short lifetimes
     [InlineData(2.0, 60_000.0, 50_000)]   // lifetimes far beyond the ring
+    [InlineData(50.0, 2_000.0, 300_000)]  // two levels (ring of 2^12 buckets, 64 windows) filled and drained many times
     public void Sim_like_use_matches_a_priority_queue(double ratePerMs, double meanMs, int events)
     {
         var q = CloseQueue.For(ratePerMs, meanMs);
