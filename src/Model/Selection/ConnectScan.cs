@@ -85,7 +85,8 @@ public static class ConnectScan
         uint remaining = (uint)(hiX - low);
         if (!localPorts && remaining > 1) remaining &= ~1u;
 
-        var (index, before, offset) = PerturbSlot.Start(era, st, c.Req.PortOffset, remaining);
+        uint offset = PerturbSlot.Start(era, st, c.Req.PortOffset, remaining, out int ix, out uint before);
+        int? index = ix >= 0 ? ix : null;
         if (!localPorts) offset &= ~1u;
         uint start = offset;
 
@@ -97,8 +98,8 @@ public static class ConnectScan
                 if (port >= hiX) port -= (int)remaining;
                 if (!c.Evaluate(pass, i, port)) continue;
 
-                var (after, draw) = PerturbSlot.Update(era, st, index, before, i, step, draws);
-                return c.Success(port, pass, i, step, remaining, start, index, before, after, draw);
+                uint after = PerturbSlot.Update(era, st, ix, before, i, step, draws, out int d);
+                return c.Success(port, pass, i, step, remaining, start, index, before, after, d >= 0 ? d : null);
             }
             if (localPorts) break;
             offset++;

@@ -75,17 +75,8 @@ public static class FastConnectScan
     internal static FastScanOutcome ScanWith<T>(in ScanInputs req, PortBitmap reserved, NetnsBindIndex bix, PortCostMap live, TimeWaitPortMap timeWait,
         ref T tables, PerturbState perturb, IRandomDraws draws, DestinationTables? destination) where T : struct, IScanTables
     {
-        var p = req.Profile;
-        var (range, localPorts) = p.PerSocketRangeClamp ? req.SocketRange.Clamp(req.Config.Range) : (req.Config.Range, false);
         Walker<T> w = default;
-        w.Init(in req, reserved, bix, live, timeWait, range);
-        switch (p.Era)
-        {
-            case ConnectEra.A: ScanEraAB(ref w, ref tables, in req, range, perturb, eraA: true); break;
-            case ConnectEra.B: ScanEraAB(ref w, ref tables, in req, range, perturb, eraA: false); break;
-            default: ScanModern(ref w, ref tables, in req, range, perturb, draws, localPorts && p.PerSocketRangeStepOne); break;
-        }
-        w.AddLeanCounters();
+        var range = Walk(ref w, in req, reserved, bix, live, timeWait, ref tables, perturb, draws);
         // Built field by field from the walker (a block copy of fields just written one by one stalls store forwarding).
         bool found = w.Port != 0;
         ref var n = ref w.N;
@@ -103,6 +94,44 @@ public static class FastConnectScan
             TimeWaitReused = found && w.ReusedTw, CreatedBucket = found && w.Created,
             ReusedTimeWait = found && w.ReusedTw ? destination?.EntryAt(w.Port) : null, Destination = destination,
         };
+    }
+
+    /// <summary>
+    /// <see cref="ScanWith{T}(in ScanInputs, PortBitmap, NetnsBindIndex, PortCostMap, TimeWaitPortMap, T, PerturbState, IRandomDraws)"/>
+    /// for a caller that needs only the chosen port (0 when none), the work counters and whether the port's TIME_WAIT
+    /// 4-tuple is taken over: the same scan and state change, no outcome record built.
+    /// </summary>
+    internal static int ScanPort<T>(in ScanInputs req, PortBitmap reserved, NetnsBindIndex bix, PortCostMap live, TimeWaitPortMap timeWait,
+        ref T tables, PerturbState perturb, IRandomDraws draws, out ScanCounters counters, out bool timeWaitReused) where T : struct, IScanTables
+    {
+        Walker<T> w = default;
+        Walk(ref w, in req, reserved, bix, live, timeWait, ref tables, perturb, draws);
+        ref var n = ref w.N; // field by field (see ScanWith)
+        counters = new ScanCounters
+        {
+            Candidates = n.Candidates, Reserved = n.Reserved, Probes = n.Probes, BindOwned = n.BindOwned, TupleChecks = n.TupleChecks,
+            BhashNodes = n.BhashNodes, EhashNodes = n.EhashNodes, Locks = n.Locks, EhashLocks = n.EhashLocks,
+            TimeWaitMatches = n.TimeWaitMatches, Rescheds = n.Rescheds,
+        };
+        timeWaitReused = w.Port != 0 && w.ReusedTw;
+        return w.Port;
+    }
+
+    /// <summary>Runs the scan of <paramref name="req"/>'s era into <paramref name="w"/> (a default walker); returns the range scanned.</summary>
+    private static PortRange Walk<T>(ref Walker<T> w, in ScanInputs req, PortBitmap reserved, NetnsBindIndex bix, PortCostMap live, TimeWaitPortMap timeWait,
+        ref T tables, PerturbState perturb, IRandomDraws draws) where T : struct, IScanTables
+    {
+        var p = req.Profile;
+        var (range, localPorts) = p.PerSocketRangeClamp ? req.SocketRange.Clamp(req.Config.Range) : (req.Config.Range, false);
+        w.Init(in req, reserved, bix, live, timeWait, range);
+        switch (p.Era)
+        {
+            case ConnectEra.A: ScanEraAB(ref w, ref tables, in req, range, perturb, eraA: true); break;
+            case ConnectEra.B: ScanEraAB(ref w, ref tables, in req, range, perturb, eraA: false); break;
+            default: ScanModern(ref w, ref tables, in req, range, perturb, draws, localPorts && p.PerSocketRangeStepOne); break;
+        }
+        w.AddLeanCounters();
+        return range;
     }
 
     private static void ScanEraAB<T>(ref Walker<T> w, ref T tables, in ScanInputs req, PortRange range, PerturbState st, bool eraA) where T : struct, IScanTables
@@ -140,13 +169,13 @@ public static class FastConnectScan
         uint remaining = (uint)(hiX - low);
         if (!localPorts && remaining > 1) remaining &= ~1u;
 
-        var (index, before, offset) = PerturbSlot.Start(era, st, req.PortOffset, remaining);
+        uint offset = PerturbSlot.Start(era, st, req.PortOffset, remaining, out int index, out uint before);
         if (!localPorts) offset &= ~1u;
         w.Step = step; w.Remaining = remaining; w.StartOffset = offset; w.StateBefore = before; w.StateAfter = before;
-        if (index is int ix)
+        if (index >= 0)
         {
             w.HasIndex = true;
-            w.Index = ix;
+            w.Index = index;
         }
 
         // A pass visits every port of its parity (every port with step 1) in low .. low + remaining − 1 when the range
@@ -170,12 +199,12 @@ public static class FastConnectScan
                 int len = Math.Min(left, toEnd);
                 if (w.Run(ref tables, port, step, len, i, out int chosen, out int fi))
                 {
-                    var (after, draw) = PerturbSlot.Update(era, st, index, before, fi, step, draws);
-                    w.Port = chosen; w.I = fi; w.Pass = pass; w.StateAfter = after;
-                    if (draw is int d)
+                    w.StateAfter = PerturbSlot.Update(era, st, index, before, fi, step, draws, out int draw);
+                    w.Port = chosen; w.I = fi; w.Pass = pass;
+                    if (draw >= 0)
                     {
                         w.HasDraw = true;
-                        w.Draw = d;
+                        w.Draw = draw;
                     }
                     return;
                 }

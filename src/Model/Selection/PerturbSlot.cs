@@ -17,54 +17,52 @@ namespace PortSelection.Model.Selection;
 /// </remarks>
 internal static class PerturbSlot
 {
-    /// <summary>The slot index (null in era C), its value before the scan, and the start offset before the parity mask.</summary>
-    public static (int? Index, uint Before, uint Offset) Start(ConnectEra era, PerturbState st, ulong portOffset, uint remaining)
+    /// <summary>The start offset before the parity mask; the slot index (−1 in era C) and its value before the scan.</summary>
+    public static uint Start(ConnectEra era, PerturbState st, ulong portOffset, uint remaining, out int index, out uint before)
     {
         switch (era)
         {
             case ConnectEra.C:
-                return (null, st.Hint, unchecked(st.Hint + (uint)portOffset) % remaining);
+                index = -1;
+                before = st.Hint;
+                return unchecked(before + (uint)portOffset) % remaining;
             case ConnectEra.D:
-            {
-                int index = (int)Hash32.Of((uint)portOffset, st.Order);
-                uint before = st[index];
-                return (index, before, unchecked(before + (uint)portOffset) % remaining);
-            }
+                index = (int)Hash32.Of((uint)portOffset, st.Order);
+                before = st[index];
+                return unchecked(before + (uint)portOffset) % remaining;
             default:
-            {
-                int index = (int)(portOffset & (ulong)(st.Size - 1));
-                uint before = st[index];
-                return (index, before, unchecked(before + (uint)(portOffset >> 32)) % remaining);
-            }
+                index = (int)(portOffset & (ulong)(st.Size - 1));
+                before = st[index];
+                return unchecked(before + (uint)(portOffset >> 32)) % remaining;
         }
     }
 
-    /// <summary>Applies the success update for a port found at <paramref name="i"/>; returns the new value and the draw made (if any).</summary>
-    public static (uint After, int? Draw) Update(ConnectEra era, PerturbState st, int? index, uint before, int i, int step, IRandomDraws draws)
+    /// <summary>Applies the success update for a port found at <paramref name="i"/>; returns the new value, and the draw made (−1 when none) in <paramref name="draw"/>.</summary>
+    public static uint Update(ConnectEra era, PerturbState st, int index, uint before, int i, int step, IRandomDraws draws, out int draw)
     {
         switch (era)
         {
             case ConnectEra.C:
-                st.Hint = unchecked(st.Hint + (uint)(i + 2));
-                return (st.Hint, null);
+                draw = -1;
+                return st.Hint = unchecked(st.Hint + (uint)(i + 2));
             case ConnectEra.D:
             {
-                int? draw = null;
+                draw = -1;
                 if (i == 0)
                 {
                     draw = draws.Rand16();
                     if (draw == 0) i = 2;
                 }
                 uint after = unchecked(before + (uint)(i + 2));
-                st[index!.Value] = after;
-                return (after, draw);
+                st[index] = after;
+                return after;
             }
             default:
             {
-                int draw = draws.Rand8();
+                draw = draws.Rand8();
                 uint after = unchecked(before + (uint)(Math.Max(i, draw * step) + step));
-                st[index!.Value] = after;
-                return (after, draw);
+                st[index] = after;
+                return after;
             }
         }
     }

@@ -132,18 +132,14 @@ internal sealed class CompactHost
             d.OffsetMs = nowMs;
         }
         var inputs = new ScanInputs(_profile, _config, 0, 0, d.Destination, _socketRange, d.Offset, nowMs);
-        var o = FastConnectScan.ScanWith(inputs, _config.Reserved, _bind, d.Live, d.TimeWait ?? _emptyTimeWait,
-            new Tables(this, d, nowMs), _perturb, _draws);
-        counters = o.Counters;
+        var tables = new Tables(this, d, nowMs);
+        int p = FastConnectScan.ScanPort(inputs, _config.Reserved, _bind, d.Live, d.TimeWait ?? _emptyTimeWait,
+            ref tables, _perturb, _draws, out counters, out bool timeWaitReused);
         takenOver = -1;
-        if (o.Port is not int p)
-        {
-            port = 0;
-            return -1;
-        }
         port = p;
+        if (p == 0) return -1;
         if (_owners[p]++ == 0) _bind.Present.Add(p, 1);
-        if (o.TimeWaitReused)
+        if (timeWaitReused)
         {
             takenOver = d.EntryAt(p);
             Unlink(takenOver);
