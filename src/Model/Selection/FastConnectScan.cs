@@ -261,7 +261,13 @@ public static class FastConnectScan
             // would be skipped as a probe); no BindOwned bucket in the namespace and no TIME_WAIT 4-tuple to the
             // destination are conditions for speed only: the general walk skips those in bulk.
             _lean = bix.BindOwnedCount == 0 && timeWait.Ports.Count == 0 && (reserved.Count == 0 || !reserved.AnyInRange(range.Low, range.High));
-            if (_lean) return; // the lean lane reads the word and block records of T and L from the maps
+            if (_lean)
+            {
+                // The lean lane reads the word and block records of T and L from the maps; with unit buckets L ⊆ T, so L ∩ T
+                // is L: L stands for T there, and the bhash nodes are counted as one per skipped candidate (AddLeanCounters).
+                if (T.UnitBuckets) _bnCost = live;
+                return;
+            }
             _r = reserved.BitsArray;
             _tBlocks = bix.Present.BlocksArray;
             _bBlockCount = bix.BindOwnedBlockCountArray;
@@ -392,7 +398,7 @@ public static class FastConnectScan
                 N.Locks += n;
                 N.EhashLocks += n;
             }
-            N.BhashNodes += _leanBn;
+            N.BhashNodes += T.UnitBuckets ? n : _leanBn;
             N.EhashNodes += _leanEn;
         }
 
@@ -891,6 +897,7 @@ public static class FastConnectScan
     /// <summary>The lookups of <see cref="KernelHost"/>'s tables for one scan (one namespace and destination).</summary>
     private struct HostTables : IScanTables
     {
+        public static bool UnitBuckets => false; // namespaces share bhash chains
         private BindTable _bind;
         private EstablishedTable _ehash;
         private DestinationTables? _dest;

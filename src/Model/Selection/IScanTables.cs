@@ -20,4 +20,12 @@ internal interface IScanTables
     /// time (true also when the port has no TIME_WAIT entry: the candidate is then evaluated).
     /// </summary>
     bool TimeWaitUnique(int port);
+
+    /// <summary>
+    /// True when every bhash bucket of the namespace is alone on its chain (a lookup walks one node) and every port with
+    /// a live 4-tuple has a bucket: then the lean lane decides a candidate from the live map alone and counts one bhash
+    /// node per candidate it skips, and need not read the bucket map (which its owner may then leave unmaintained while no
+    /// scan can leave the lean lane).
+    /// </summary>
+    static abstract bool UnitBuckets { get; }
 }

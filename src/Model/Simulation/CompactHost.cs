@@ -47,6 +47,7 @@ internal sealed class CompactHost
     private readonly int[] _owners = new int[65536];  // connect-bound owners (live and TIME_WAIT) per local port
     private readonly TimeWaitPortMap _emptyTimeWait = new();
     private readonly PortRange _scanRange;             // the range every connect scans (per-socket range applied)
+    private bool _presentKept;                         // the bucket map (_bind.Present) follows _owners: see UnitBuckets
     private readonly Dictionary<Destination, int> _destinationIds = [];
     private Dest[] _dests = [];
     private readonly int[] _heads;                     // ehash chain → newest entry, −1 when empty
@@ -87,6 +88,9 @@ internal sealed class CompactHost
         // Every connect scans the same range: the indexes keep its sums (whole passes summed in O(1)).
         _scanRange = _profile.PerSocketRangeClamp ? _socketRange.Clamp(_config.Range).Range : _config.Range;
         _bind.Present.TrackRange(_scanRange.Low, _scanRange.High);
+        // While no scan can leave the lean lane — no listening port, no reserved port in the range, no TIME_WAIT — no scan
+        // reads the bucket map (Tables.UnitBuckets): it is kept only from the first TIME_WAIT (rebuilt from the owners).
+        _presentKept = _bind.BindOwnedCount > 0 || (_config.Reserved.Count > 0 && _config.Reserved.AnyInRange(_scanRange.Low, _scanRange.High));
     }
 
     /// <summary>True when <see cref="CompactHost"/> models <paramref name="spec"/> exactly (else run it on <see cref="KernelHost"/>).</summary>
@@ -138,7 +142,7 @@ internal sealed class CompactHost
         takenOver = -1;
         port = p;
         if (p == 0) return -1;
-        if (_owners[p]++ == 0) _bind.Present.Add(p, 1);
+        if (_owners[p]++ == 0 && _presentKept) _bind.Present.Add(p, 1);
         if (timeWaitReused)
         {
             takenOver = d.EntryAt(p);
@@ -160,6 +164,7 @@ internal sealed class CompactHost
     /// <summary>close() into TIME_WAIT at <paramref name="nowMs"/>: the entry stays with its chain position, now in the TIME_WAIT index.</summary>
     public void CloseToTimeWait(int handle, long nowMs)
     {
+        if (!_presentKept) KeepPresent();
         ref var e = ref _entries[handle];
         var d = _dests[e.Dest];
         int port = e.Port;
@@ -180,7 +185,15 @@ internal sealed class CompactHost
 
     private void Disown(int port)
     {
-        if (--_owners[port] == 0) _bind.Present.Remove(port);
+        if (--_owners[port] == 0 && _presentKept) _bind.Present.Remove(port);
+    }
+
+    /// <summary>From now on the bucket map follows the owners (a scan may leave the lean lane): built from them once.</summary>
+    private void KeepPresent()
+    {
+        for (int port = 1; port < _owners.Length; port++)
+            if (_owners[port] > 0) _bind.Present.Add(port, 1);
+        _presentKept = true;
     }
 
     /// <summary>A new live entry at the head of its ehash chain; the entries behind it move down one node.</summary>
@@ -286,6 +299,9 @@ internal sealed class CompactHost
     /// <summary>The scan's lookups over these arrays.</summary>
     private readonly struct Tables(CompactHost host, Dest d, long nowMs) : IScanTables
     {
+        /// <summary>One namespace, a 65,536-chain bhash: every bucket alone on its chain; a live connection's port has a bucket.</summary>
+        public static bool UnitBuckets => true;
+
         public ScanBucket Bucket(int port, out int nodes)
         {
             if (host._bind.IsBindOwned(port)) { nodes = 1; return ScanBucket.BindOwned; }
