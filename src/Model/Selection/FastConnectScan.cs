@@ -362,7 +362,7 @@ public static class FastConnectScan
             static bool PartLive(ref PortCostMap.WordData tw, ref PortCostMap.WordData lw, PortCostMap t, PortCostMap l, int w, ulong mask, ref long bn, ref long en)
             {
                 if ((mask & ~(tw.Bits & lw.Bits)) != 0) return false;
-                bn += t.CostOf(ref tw, w, mask);
+                if (!T.UnitBuckets) bn += t.CostOf(ref tw, w, mask);
                 en += l.CostOf(ref lw, w, mask);
                 return true;
             }
@@ -370,7 +370,7 @@ public static class FastConnectScan
             static bool WordLive<TQ>(ref PortCostMap.WordData tw, ref PortCostMap.WordData lw, ref long bn, ref long en) where TQ : struct, IParity
             {
                 if ((TQ.Full & ~(tw.Bits & lw.Bits)) != 0) return false;
-                bn += TQ.Of(PortCostMap.WordSums(ref tw));
+                if (!T.UnitBuckets) bn += TQ.Of(PortCostMap.WordSums(ref tw));
                 en += TQ.Of(PortCostMap.WordSums(ref lw));
                 return true;
             }
@@ -378,7 +378,7 @@ public static class FastConnectScan
             static bool GroupLive<TQ>(ref PortCostMap.BlockData tb, ref PortCostMap.BlockData lb, long members, ref long bn, ref long en) where TQ : struct, IParity
             {
                 if (TQ.Of(PortCostMap.BlockCounts(ref lb)) != members || TQ.Of(PortCostMap.BlockCounts(ref tb)) != members) return false;
-                bn += TQ.Of(PortCostMap.BlockSums(ref tb));
+                if (!T.UnitBuckets) bn += TQ.Of(PortCostMap.BlockSums(ref tb));
                 en += TQ.Of(PortCostMap.BlockSums(ref lb));
                 return true;
             }
@@ -445,7 +445,7 @@ public static class FastConnectScan
                 if (Evaluate(ref tables, sp))
                 {
                     chosen = sp;
-                    chosenI = i0 + (sp - port0) / step * (step == 2 ? 2 : 1);
+                    chosenI = i0 + (sp - port0); // i advances by the step with the port
                     return true;
                 }
                 p = sp + step;
@@ -500,13 +500,13 @@ public static class FastConnectScan
                 if (skipped == TP.Full)
                 {
                     n += TP.PerWord;
-                    bn += TP.Of(PortCostMap.WordSums(ref tw));
+                    if (!T.UnitBuckets) bn += TP.Of(PortCostMap.WordSums(ref tw));
                     en += TP.Of(PortCostMap.WordSums(ref lw));
                 }
                 else if (skipped != 0)
                 {
                     n += BitOperations.PopCount(skipped);
-                    bn += t.CostOf(ref tw, w, skipped);
+                    if (!T.UnitBuckets) bn += t.CostOf(ref tw, w, skipped);
                     en += l.CostOf(ref lw, w, skipped);
                 }
                 if (stop != 0)
@@ -516,7 +516,7 @@ public static class FastConnectScan
                     {
                         _leanN += (int)n; _leanBn += (int)bn; _leanEn += (int)en;
                         chosen = sp;
-                        chosenI = i0 + (sp - port0) / step * (step == 2 ? 2 : 1);
+                        chosenI = i0 + (sp - port0); // i advances by the step with the port
                         return true;
                     }
                     m &= ~(skipped | (stop & (0UL - stop))); // the candidates after sp in this word
@@ -556,7 +556,7 @@ public static class FastConnectScan
                         if (TP.Of(PortCostMap.BlockCounts(ref ls)) == TP.PerWord << 6 && TP.Of(PortCostMap.BlockCounts(ref ts)) == TP.PerWord << 6)
                         {
                             nn += TP.PerWord << 6;
-                            b += TP.Of(PortCostMap.BlockSums(ref ts));
+                            if (!T.UnitBuckets) b += TP.Of(PortCostMap.BlockSums(ref ts));
                             e += TP.Of(PortCostMap.BlockSums(ref ls));
                             w += 64;
                             continue;
@@ -567,7 +567,7 @@ public static class FastConnectScan
                     if (TP.Of(PortCostMap.BlockCounts(ref lb)) == TP.PerWord << 3 && TP.Of(PortCostMap.BlockCounts(ref tb)) == TP.PerWord << 3)
                     {
                         nn += TP.PerWord << 3;
-                        b += TP.Of(PortCostMap.BlockSums(ref tb));
+                        if (!T.UnitBuckets) b += TP.Of(PortCostMap.BlockSums(ref tb));
                         e += TP.Of(PortCostMap.BlockSums(ref lb));
                         w += 8;
                         continue;
@@ -577,7 +577,7 @@ public static class FastConnectScan
                 ref var lw = ref Unsafe.Add(ref l0, w);
                 if ((TP.Full & ~(tw.Bits & lw.Bits)) != 0) break;
                 nn += TP.PerWord;
-                b += TP.Of(PortCostMap.WordSums(ref tw));
+                if (!T.UnitBuckets) b += TP.Of(PortCostMap.WordSums(ref tw));
                 e += TP.Of(PortCostMap.WordSums(ref lw));
                 w++;
             }
