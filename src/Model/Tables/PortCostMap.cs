@@ -141,7 +141,7 @@ public sealed class PortCostMap
 
     // Members and cost sums per parity within one tracked range of ports (none: low > high).
     private int _trackLow = 1, _trackHigh;
-    private int _trackCount0, _trackCount1, _trackCost0, _trackCost1;
+    private BlockData _tracked; // members and cost sums per parity within the tracked range
 
     /// <summary>
     /// Keeps the member count and the cost sum per parity within <paramref name="low"/> .. <paramref name="high"/>
@@ -152,12 +152,12 @@ public sealed class PortCostMap
     {
         _trackLow = low;
         _trackHigh = high;
-        _trackCount0 = _trackCount1 = _trackCost0 = _trackCost1 = 0;
+        _tracked = default;
         for (int p = Math.Max(0, low); p <= high && p <= 65535; p++)
         {
             if (!Contains(p)) continue;
-            if ((p & 1) == 0) { _trackCount0++; _trackCost0 += CostAt(p); }
-            else { _trackCount1++; _trackCost1 += CostAt(p); }
+            ParityCount(ref _tracked, p & 1)++;
+            ParityCost(ref _tracked, p & 1) += CostAt(p);
         }
     }
 
@@ -165,12 +165,20 @@ public sealed class PortCostMap
     internal bool Tracks(int low, int high) => _trackLow == low && _trackHigh == high;
 
     /// <summary>Members of parity <paramref name="q"/> within the tracked range.</summary>
-    internal int TrackedCount(int q) => q == 0 ? _trackCount0 : _trackCount1;
+    internal int TrackedCount(int q) => q == 0 ? _tracked.Count0 : _tracked.Count1;
 
     /// <summary>Cost summed over the members of parity <paramref name="q"/> within the tracked range.</summary>
-    internal int TrackedCost(int q) => q == 0 ? _trackCost0 : _trackCost1;
+    internal int TrackedCost(int q) => q == 0 ? _tracked.Cost0 : _tracked.Cost1;
 
     private bool InTrackedRange(int port) => port >= _trackLow && port <= _trackHigh;
+
+    // The per-parity fields of the records by parity q (0 even, 1 odd): an indexed update instead of a branch on the
+    // parity of a port, which is as good as random from one update to the next (fields in declaration order).
+    private static ref int ParityCount(ref BlockData b, int q) => ref Unsafe.Add(ref b.Count0, q);
+
+    private static ref int ParityCost(ref BlockData b, int q) => ref Unsafe.Add(ref b.Cost0, q);
+
+    private static ref int ParityCost(ref WordData w, int q) => ref Unsafe.Add(ref w.Cost0, q);
 
     private BlockData _total; // members and cost sums of the whole map, per parity (only the counts are kept)
 
@@ -197,21 +205,11 @@ public sealed class PortCostMap
         if (member) w.Bits |= bit;
         else w.Bits &= ~bit;
         Count += d;
-        bool tracked = InTrackedRange(port);
-        if ((port & 1) == 0)
-        {
-            b.Count0 += d;
-            sb.Count0 += d;
-            if (tracked) _trackCount0 += d;
-            _total.Count0 += d;
-        }
-        else
-        {
-            b.Count1 += d;
-            sb.Count1 += d;
-            if (tracked) _trackCount1 += d;
-            _total.Count1 += d;
-        }
+        int q = port & 1;
+        ParityCount(ref b, q) += d;
+        ParityCount(ref sb, q) += d;
+        if (InTrackedRange(port)) ParityCount(ref _tracked, q) += d;
+        ParityCount(ref _total, q) += d;
         if (!member) SetCost(port, 0);
     }
 
@@ -233,26 +231,17 @@ public sealed class PortCostMap
         Count++;
         ref var b = ref _blocks[port >> BlockShift];
         ref var sb = ref _supers[port >> SuperShift];
-        bool tracked = InTrackedRange(port);
-        if ((port & 1) == 0)
+        int q = port & 1;
+        ParityCost(ref w, q) += cost;
+        ParityCount(ref b, q)++;
+        ParityCost(ref b, q) += cost;
+        ParityCount(ref sb, q)++;
+        ParityCost(ref sb, q) += cost;
+        ParityCount(ref _total, q)++;
+        if (InTrackedRange(port))
         {
-            w.Cost0 += cost;
-            b.Count0++;
-            b.Cost0 += cost;
-            sb.Count0++;
-            sb.Cost0 += cost;
-            _total.Count0++;
-            if (tracked) { _trackCount0++; _trackCost0 += cost; }
-        }
-        else
-        {
-            w.Cost1 += cost;
-            b.Count1++;
-            b.Cost1 += cost;
-            sb.Count1++;
-            sb.Cost1 += cost;
-            _total.Count1++;
-            if (tracked) { _trackCount1++; _trackCost1 += cost; }
+            ParityCount(ref _tracked, q)++;
+            ParityCost(ref _tracked, q) += cost;
         }
     }
 
@@ -274,26 +263,17 @@ public sealed class PortCostMap
         Count--;
         ref var b = ref _blocks[port >> BlockShift];
         ref var sb = ref _supers[port >> SuperShift];
-        bool tracked = InTrackedRange(port);
-        if ((port & 1) == 0)
+        int q = port & 1;
+        ParityCost(ref w, q) -= cost;
+        ParityCount(ref b, q)--;
+        ParityCost(ref b, q) -= cost;
+        ParityCount(ref sb, q)--;
+        ParityCost(ref sb, q) -= cost;
+        ParityCount(ref _total, q)--;
+        if (InTrackedRange(port))
         {
-            w.Cost0 -= cost;
-            b.Count0--;
-            b.Cost0 -= cost;
-            sb.Count0--;
-            sb.Cost0 -= cost;
-            _total.Count0--;
-            if (tracked) { _trackCount0--; _trackCost0 -= cost; }
-        }
-        else
-        {
-            w.Cost1 -= cost;
-            b.Count1--;
-            b.Cost1 -= cost;
-            sb.Count1--;
-            sb.Cost1 -= cost;
-            _total.Count1--;
-            if (tracked) { _trackCount1--; _trackCost1 -= cost; }
+            ParityCount(ref _tracked, q)--;
+            ParityCost(ref _tracked, q) -= cost;
         }
     }
 
@@ -316,21 +296,11 @@ public sealed class PortCostMap
         else w.Extra &= ~bit;
         ref var b = ref _blocks[port >> BlockShift];
         ref var sb = ref _supers[port >> SuperShift];
-        bool tracked = InTrackedRange(port);
-        if ((port & 1) == 0)
-        {
-            w.Cost0 += d;
-            b.Cost0 += d;
-            sb.Cost0 += d;
-            if (tracked) _trackCost0 += d;
-        }
-        else
-        {
-            w.Cost1 += d;
-            b.Cost1 += d;
-            sb.Cost1 += d;
-            if (tracked) _trackCost1 += d;
-        }
+        int q = port & 1;
+        ParityCost(ref w, q) += d;
+        ParityCost(ref b, q) += d;
+        ParityCost(ref sb, q) += d;
+        if (InTrackedRange(port)) ParityCost(ref _tracked, q) += d;
     }
 
     private static WordData[] CreateWords()
