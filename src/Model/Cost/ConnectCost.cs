@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using PortSelection.Model.Selection;
 
 namespace PortSelection.Model.Cost;
@@ -10,6 +11,7 @@ namespace PortSelection.Model.Cost;
 public static class ConnectCost
 {
     /// <summary>CPU nanoseconds for the work in <paramref name="counters"/> under <paramref name="calibration"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double Nanoseconds(in ScanCounters counters, CostCalibration calibration)
     {
         ArgumentNullException.ThrowIfNull(calibration);

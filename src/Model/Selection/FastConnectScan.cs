@@ -101,6 +101,7 @@ public static class FastConnectScan
     /// for a caller that needs only the chosen port (0 when none), the work counters and whether the port's TIME_WAIT
     /// 4-tuple is taken over: the same scan and state change, no outcome record built.
     /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)] // a large body: inlined into a caller's loop it takes the inlining budget of the loop's small calls
     internal static int ScanPort<T>(in ScanInputs req, PortBitmap reserved, NetnsBindIndex bix, PortCostMap live, TimeWaitPortMap timeWait,
         ref T tables, PerturbState perturb, IRandomDraws draws, out ScanCounters counters, out bool timeWaitReused) where T : struct, IScanTables
     {

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace PortSelection.Model.Selection;
 
 /// <summary>
@@ -12,6 +14,7 @@ public sealed class SeededDraws : IRandomDraws
     public SeededDraws(ulong seed) => _state = seed;
 
     /// <summary>The next 64 random bits.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ulong NextU64()
     {
         unchecked

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using PortSelection.Model.Selection;
 
 namespace PortSelection.Model.Simulation;
@@ -11,9 +12,11 @@ public sealed class WorkloadRandom(ulong seed)
     private readonly SeededDraws _draws = new(seed);
 
     /// <summary>A uniform double in [0, 1) with 53 random bits.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public double NextDouble() => (_draws.NextU64() >> 11) * (1.0 / (1UL << 53));
 
     /// <summary>An exponential variate of mean <paramref name="mean"/> (inversion: −mean·ln(1 − U)).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public double Exponential(double mean) => -mean * Math.Log(1.0 - NextDouble());
 
     /// <summary>A uniform integer in [0, <paramref name="n"/>).</summary>
