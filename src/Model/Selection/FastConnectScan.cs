@@ -85,12 +85,7 @@ public static class FastConnectScan
             Port = found ? w.Port : null, PortOffset = req.PortOffset, Index = w.HasIndex ? w.Index : null, StartOffset = w.StartOffset,
             ScanRange = range, Step = w.Step, Remaining = w.Remaining, I = found ? w.I : -1, Pass = w.Pass,
             StateBefore = w.StateBefore, StateAfter = w.StateAfter, Draw = w.HasDraw ? w.Draw : null,
-            Counters = new ScanCounters
-            {
-                Candidates = n.Candidates, Reserved = n.Reserved, Probes = n.Probes, BindOwned = n.BindOwned, TupleChecks = n.TupleChecks,
-                BhashNodes = n.BhashNodes, EhashNodes = n.EhashNodes, Locks = n.Locks, EhashLocks = n.EhashLocks,
-                TimeWaitMatches = n.TimeWaitMatches, Rescheds = n.Rescheds,
-            },
+            Counters = FieldByField(in n),
             TimeWaitReused = found && w.ReusedTw, CreatedBucket = found && w.Created,
             ReusedTimeWait = found && w.ReusedTw ? destination?.EntryAt(w.Port) : null, Destination = destination,
         };
@@ -107,16 +102,19 @@ public static class FastConnectScan
     {
         Walker<T> w = default;
         Walk(ref w, in req, reserved, bix, live, timeWait, ref tables, perturb, draws);
-        ref var n = ref w.N; // field by field (see ScanWith)
-        counters = new ScanCounters
-        {
-            Candidates = n.Candidates, Reserved = n.Reserved, Probes = n.Probes, BindOwned = n.BindOwned, TupleChecks = n.TupleChecks,
-            BhashNodes = n.BhashNodes, EhashNodes = n.EhashNodes, Locks = n.Locks, EhashLocks = n.EhashLocks,
-            TimeWaitMatches = n.TimeWaitMatches, Rescheds = n.Rescheds,
-        };
+        counters = FieldByField(in w.N);
         timeWaitReused = w.Port != 0 && w.ReusedTw;
         return w.Port;
     }
+
+    /// <summary>A copy of counters just written one by one, made field by field (a block copy stalls store forwarding).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ScanCounters FieldByField(in ScanCounters n) => new()
+    {
+        Candidates = n.Candidates, Reserved = n.Reserved, Probes = n.Probes, BindOwned = n.BindOwned, TupleChecks = n.TupleChecks,
+        BhashNodes = n.BhashNodes, EhashNodes = n.EhashNodes, Locks = n.Locks, EhashLocks = n.EhashLocks,
+        TimeWaitMatches = n.TimeWaitMatches, Rescheds = n.Rescheds,
+    };
 
     /// <summary>Runs the scan of <paramref name="req"/>'s era into <paramref name="w"/> (a default walker); returns the range scanned.</summary>
     private static PortRange Walk<T>(ref Walker<T> w, in ScanInputs req, PortBitmap reserved, NetnsBindIndex bix, PortCostMap live, TimeWaitPortMap timeWait,
