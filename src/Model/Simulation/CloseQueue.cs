@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 /// <summary>
 /// The pending closes of a workload simulation, returned in time order and, for equal times, in insertion order (so a
 /// run is deterministic whatever the ties): a two-level timing wheel. Times are cut into buckets of a fixed width, the
@@ -184,9 +186,12 @@ internal sealed class CloseQueue
     private long BucketOf(double time) => (long)Math.Floor(time * _perWidth);
 
     /// <summary>The earliest node of the ring (which must not be empty): the first non-empty bucket from <c>_scan</c>, its earliest node.</summary>
-    private int FineMin()
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int FineMin() => _min >= 0 ? _min : FindFineMin(); // known but after a dequeue
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private int FindFineMin()
     {
-        if (_min >= 0) return _min;
         int head;
         while ((head = _heads[(int)(_scan & _fineMask)]) < 0) _scan++; // every node is at _scan or after it, in the window
         int best = head;
