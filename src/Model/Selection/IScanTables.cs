@@ -22,7 +22,8 @@ internal interface IScanTables
     bool TimeWaitUnique(int port);
 
     /// <summary>
-    /// True when every bhash bucket of the namespace is alone on its chain (a lookup walks one node) and every port with
+    /// True when every bhash bucket of the namespace is alone on its chain (a lookup walks one node: one namespace, a
+    /// bhash of 65,536 chains or more, <c>inet_bhashfn = (port + net_hash_mix) &amp; (size − 1)</c> since 3.x) and every port with
     /// a live 4-tuple has a bucket: then the lean lane decides a candidate from the live map alone and counts one bhash
     /// node per candidate it skips, and need not read the bucket map (which its owner may then leave unmaintained while no
     /// scan can leave the lean lane).

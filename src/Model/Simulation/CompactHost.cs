@@ -20,7 +20,8 @@ namespace PortSelection.Model.Simulation;
 /// come and go — all of them connect-bound, so the 6.18 release rule (d57f4b874946) only ever resets it to −1/−1 — and is
 /// destroyed with its last owner; the listening ports of <see cref="WorkloadSpec.BindOwnedPorts"/> are BindOwned buckets
 /// (<c>inet_csk_update_fastreuse</c> with neither SO_REUSEADDR nor SO_REUSEPORT). With one namespace and the default
-/// 65,536-chain bhash (<c>inet_bhashfn = (port + mix) &amp; (size − 1)</c>) every bucket is alone on its chain: a lookup
+/// 65,536-chain bhash (<c>inet_bhashfn = (port + mix) &amp; (size − 1)</c>, unchanged 3.x → 7.2, port-selection.md §2)
+/// every bucket is alone on its chain: a lookup
 /// walks 1 node, or 0 when the port has no bucket. Ehash entries join their chain at the head
 /// (<c>__sk_nulls_add_node_rcu</c>); a lookup walks to its match (the chain position, kept as the port's cost) or the whole
 /// chain; the chain is <c>inet_ehashfn</c> of the 4-tuple (6.15+ port-additive, 9544d60a2605) masked by the table size.
@@ -86,7 +87,7 @@ internal sealed class CompactHost
             _bind.SetBindOwned(port, true);
         }
         // Every connect scans the same range: the indexes keep its sums (whole passes summed in O(1)).
-        _scanRange = _profile.PerSocketRangeClamp ? _socketRange.Clamp(_config.Range).Range : _config.Range;
+        _scanRange = PortCapacity.ScanShape(_profile, _config, _socketRange).Range;
         _bind.Present.TrackRange(_scanRange.Low, _scanRange.High);
         // While no scan can leave the lean lane — no listening port, no reserved port in the range, no TIME_WAIT — no scan
         // reads the bucket map (Tables.UnitBuckets): it is kept only from the first TIME_WAIT (rebuilt from the owners).
@@ -207,12 +208,7 @@ internal sealed class CompactHost
         _heads[b] = h;
         d.SetEntry(port, h);
         d.Live.Add(port, 1);
-        for (int e = next; e >= 0; e = entries[e].Next)
-        {
-            var map = MapOf(e);
-            int p = entries[e].Port;
-            map.SetCost(p, map.CostAt(p) + 1);
-        }
+        MoveDown(next, +1);
         Established++;
         return h;
     }
@@ -235,20 +231,21 @@ internal sealed class CompactHost
         while (link != handle) link = ref entries[link].Next;
         int next = x.Next;
         link = next;
-        for (int e = next; e >= 0; e = entries[e].Next)
-        {
-            var map = MapOf(e);
-            int p = entries[e].Port;
-            map.SetCost(p, map.CostAt(p) - 1);
-        }
+        MoveDown(next, -1);
         Established--;
     }
 
-    private PortCostMap MapOf(int handle)
+    /// <summary>The chain positions (ehash costs) of <paramref name="first"/> and the entries behind it change by <paramref name="by"/>.</summary>
+    private void MoveDown(int first, int by)
     {
-        ref var e = ref _entries[handle];
-        var d = _dests[e.Dest];
-        return e.StampMs >= 0 ? d.TimeWait!.Ports : d.Live;
+        var entries = _entries;
+        for (int e = first; e >= 0; e = entries[e].Next)
+        {
+            var d = _dests[entries[e].Dest];
+            var map = entries[e].StampMs >= 0 ? d.TimeWait!.Ports : d.Live;
+            int p = entries[e].Port;
+            map.SetCost(p, map.CostAt(p) + by);
+        }
     }
 
     private int NewHandle()
