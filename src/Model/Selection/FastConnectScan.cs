@@ -360,7 +360,7 @@ public static class FastConnectScan
 
             static bool PartLive(ref PortCostMap.WordData tw, ref PortCostMap.WordData lw, PortCostMap t, PortCostMap l, int w, ulong mask, ref long bn, ref long en)
             {
-                if ((mask & ~(tw.Bits & lw.Bits)) != 0) return false;
+                if ((mask & ~(T.UnitBuckets ? lw.Bits : tw.Bits & lw.Bits)) != 0) return false;
                 if (!T.UnitBuckets) bn += t.CostOf(ref tw, w, mask);
                 en += l.CostOf(ref lw, w, mask);
                 return true;
@@ -368,7 +368,7 @@ public static class FastConnectScan
 
             static bool WordLive<TQ>(ref PortCostMap.WordData tw, ref PortCostMap.WordData lw, ref long bn, ref long en) where TQ : struct, IParity
             {
-                if ((TQ.Full & ~(tw.Bits & lw.Bits)) != 0) return false;
+                if ((TQ.Full & ~(T.UnitBuckets ? lw.Bits : tw.Bits & lw.Bits)) != 0) return false;
                 if (!T.UnitBuckets) bn += TQ.Of(PortCostMap.WordSums(ref tw));
                 en += TQ.Of(PortCostMap.WordSums(ref lw));
                 return true;
@@ -376,7 +376,7 @@ public static class FastConnectScan
 
             static bool GroupLive<TQ>(ref PortCostMap.BlockData tb, ref PortCostMap.BlockData lb, long members, ref long bn, ref long en) where TQ : struct, IParity
             {
-                if (TQ.Of(PortCostMap.BlockCounts(ref lb)) != members || TQ.Of(PortCostMap.BlockCounts(ref tb)) != members) return false;
+                if (TQ.Of(PortCostMap.BlockCounts(ref lb)) != members || (!T.UnitBuckets && TQ.Of(PortCostMap.BlockCounts(ref tb)) != members)) return false;
                 if (!T.UnitBuckets) bn += TQ.Of(PortCostMap.BlockSums(ref tb));
                 en += TQ.Of(PortCostMap.BlockSums(ref lb));
                 return true;
@@ -494,7 +494,7 @@ public static class FastConnectScan
                 if (w == lastW) m &= lastMask;
                 ref var tw = ref Unsafe.Add(ref t0, w);
                 ref var lw = ref Unsafe.Add(ref l0, w);
-                ulong stop = m & ~(tw.Bits & lw.Bits);
+                ulong stop = m & ~(T.UnitBuckets ? lw.Bits : tw.Bits & lw.Bits); // with unit buckets L ⊆ T
                 ulong skipped = stop == 0 ? m : m & ((stop & (0UL - stop)) - 1); // the candidates before the first stop
                 if (skipped == TP.Full)
                 {
@@ -552,7 +552,7 @@ public static class FastConnectScan
                     {
                         ref var ls = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(sums.LSupers), w >> 6);
                         ref var ts = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(sums.TSupers), w >> 6);
-                        if (TP.Of(PortCostMap.BlockCounts(ref ls)) == TP.PerWord << 6 && TP.Of(PortCostMap.BlockCounts(ref ts)) == TP.PerWord << 6)
+                        if (TP.Of(PortCostMap.BlockCounts(ref ls)) == TP.PerWord << 6 && (T.UnitBuckets || TP.Of(PortCostMap.BlockCounts(ref ts)) == TP.PerWord << 6))
                         {
                             nn += TP.PerWord << 6;
                             if (!T.UnitBuckets) b += TP.Of(PortCostMap.BlockSums(ref ts));
@@ -563,7 +563,7 @@ public static class FastConnectScan
                     }
                     ref var lb = ref Unsafe.Add(ref lb0, w >> 3);
                     ref var tb = ref Unsafe.Add(ref tb0, w >> 3);
-                    if (TP.Of(PortCostMap.BlockCounts(ref lb)) == TP.PerWord << 3 && TP.Of(PortCostMap.BlockCounts(ref tb)) == TP.PerWord << 3)
+                    if (TP.Of(PortCostMap.BlockCounts(ref lb)) == TP.PerWord << 3 && (T.UnitBuckets || TP.Of(PortCostMap.BlockCounts(ref tb)) == TP.PerWord << 3))
                     {
                         nn += TP.PerWord << 3;
                         if (!T.UnitBuckets) b += TP.Of(PortCostMap.BlockSums(ref tb));
@@ -574,7 +574,7 @@ public static class FastConnectScan
                 }
                 ref var tw = ref Unsafe.Add(ref t0, w);
                 ref var lw = ref Unsafe.Add(ref l0, w);
-                if ((TP.Full & ~(tw.Bits & lw.Bits)) != 0) break;
+                if ((TP.Full & ~(T.UnitBuckets ? lw.Bits : tw.Bits & lw.Bits)) != 0) break;
                 nn += TP.PerWord;
                 if (!T.UnitBuckets) b += TP.Of(PortCostMap.WordSums(ref tw));
                 e += TP.Of(PortCostMap.WordSums(ref lw));
