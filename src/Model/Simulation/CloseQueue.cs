@@ -183,6 +183,9 @@ internal sealed class CloseQueue
         return result;
     }
 
+    /// <summary>The connection of the earliest close when it is in the ring (a hint for prefetching), else −1.</summary>
+    public int PeekSocket() => _fineCount > 0 ? _nodes[FineMin()].Socket : -1;
+
     private long BucketOf(double time) => (long)Math.Floor(time * _perWidth);
 
     /// <summary>The earliest node of the ring (which must not be empty): the first non-empty bucket from <c>_scan</c>, its earliest node.</summary>

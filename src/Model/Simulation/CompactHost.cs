@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using PortSelection.Model.Hashing;
 using PortSelection.Model.Kernel;
 using PortSelection.Model.Ports;
@@ -8,8 +9,8 @@ namespace PortSelection.Model.Simulation;
 
 /// <summary>
 /// The kernel state a workload simulation needs, in arrays: one namespace (<c>net_hash_mix</c> 0), connections as
-/// integer handles (their ehash entries as parallel arrays with index-linked chains), the owners of each local port as a
-/// count, and the same port indexes as <see cref="KernelHost"/>'s tables (<see cref="NetnsBindIndex"/>, per destination a
+/// integer handles (destination id and local port: a connection is its 4-tuple), the ehash chains as member lists per
+/// bucket (<see cref="EhashChains"/>), the owners of each local port as a count, and the same port indexes as <see cref="KernelHost"/>'s tables (<see cref="NetnsBindIndex"/>, per destination a
 /// live <see cref="PortCostMap"/> and a <see cref="TimeWaitPortMap"/>), so that <see cref="FastConnectScan"/> runs
 /// unchanged over them. Every connect gives the same port, counters and state change as <see cref="KernelHost"/> does
 /// for the operations of a simulation — a differential property compares whole simulations on both.
@@ -34,6 +35,10 @@ internal sealed class CompactHost
 {
     private const int ChunkShift = 6;
     private const int ChunkSize = 1 << ChunkShift;
+    private const int PortBits = 16;
+
+    /// <summary>The most destination ids a host holds (a handle is the id and the local port in 31 bits).</summary>
+    public const int MaxDestinations = 1 << (31 - PortBits);
 
     private readonly KernelProfile _profile;
     private readonly NamespaceConfig _config;
@@ -42,6 +47,7 @@ internal sealed class CompactHost
     private readonly PerturbState _perturb;
     private readonly PerSocketRange _socketRange;
     private readonly bool _timestamps;
+    private readonly bool _portAdditive;
     private readonly uint _ehashMask;
     private readonly uint _ehashSecret;
     private readonly NetnsBindIndex _bind = new();
@@ -51,20 +57,7 @@ internal sealed class CompactHost
     private bool _presentKept;                         // the bucket map (_bind.Present) follows _owners: see UnitBuckets
     private readonly Dictionary<Destination, int> _destinationIds = [];
     private Dest[] _dests = [];
-    private readonly int[] _heads;                     // ehash chain → newest entry, −1 when empty
-    private Entry[] _entries = new Entry[1024];        // connections (ehash entries) by handle
-    private int[] _free = new int[1024];
-    private int _freeCount, _handles;
-
-    /// <summary>One connection's ehash entry (one cache line holds it).</summary>
-    private struct Entry
-    {
-        public int Next;     // older entry of the same chain, −1 at the tail
-        public uint Bucket;
-        public int Dest;
-        public int Port;
-        public long StampMs; // TIME_WAIT entry time; −1 while live
-    }
+    private readonly EhashChains _chains;              // members: handles + 1 (never 0)
 
     /// <summary>Builds the state of <paramref name="spec"/> at time 0: the boot secret, perturb table and port offsets drawn from its seed as <see cref="KernelHost"/> draws them, and its listening ports.</summary>
     public CompactHost(WorkloadSpec spec)
@@ -76,11 +69,11 @@ internal sealed class CompactHost
         _perturb = new PerturbState(_profile.PerturbOrder, _profile.PerturbOrder > 0 ? _draws : null);
         _socketRange = spec.PerSocketRange;
         _timestamps = spec.Timestamps;
+        _portAdditive = _profile.EhashPortAdditive;
         var layout = TableLayout.Default;
         _ehashMask = (uint)layout.EhashSize - 1;
         _ehashSecret = layout.EhashSecret;
-        _heads = new int[layout.EhashSize];
-        Array.Fill(_heads, -1);
+        _chains = new EhashChains(layout.EhashSize);
         foreach (int port in spec.BindOwnedPorts.Ports())
         {
             _bind.Present.Add(port, 1);
@@ -96,7 +89,8 @@ internal sealed class CompactHost
 
     /// <summary>True when <see cref="CompactHost"/> models <paramref name="spec"/> exactly (else run it on <see cref="KernelHost"/>).</summary>
     public static bool Supports(WorkloadSpec spec) =>
-        TableLayout.Default.BhashSize >= 65536 && (spec.NoPortSources.IsDefaultOrEmpty || spec.Kernel.BindAddressNoPort);
+        TableLayout.Default.BhashSize >= 65536 && (spec.NoPortSources.IsDefaultOrEmpty || spec.Kernel.BindAddressNoPort)
+        && (long)spec.Destinations.Length * Math.Max(1, spec.NoPortSources.IsDefault ? 0 : spec.NoPortSources.Length) <= MaxDestinations;
 
     /// <summary>Entries in the ehash (live and TIME_WAIT).</summary>
     public int Established { get; private set; }
@@ -114,6 +108,7 @@ internal sealed class CompactHost
             ? EhashFn.HashPort0(destination.Source.Be32, destination.Address.Be32, (ushort)destination.Port, _ehashSecret, 0)
             : 0);
         _dests[id].Live.TrackRange(_scanRange.Low, _scanRange.High);
+        _dests[id].Handle0 = id << PortBits;
         _destinationIds[destination] = id;
         return id;
     }
@@ -126,7 +121,7 @@ internal sealed class CompactHost
     /// <param name="nowMs">Current time (ms, never decreasing).</param>
     /// <param name="counters">The scan's work counters.</param>
     /// <param name="port">The chosen port (0 on failure).</param>
-    /// <param name="takenOver">The TIME_WAIT connection whose 4-tuple the new one takes over (its entry is gone; release its handle with <see cref="ReleaseTakenOver"/>), else −1.</param>
+    /// <param name="takenOver">The TIME_WAIT connection whose 4-tuple the new one takes over (its entry is gone; its handle, the new connection's too, needs no release), else −1.</param>
     public int Connect(int destinationId, long nowMs, out ScanCounters counters, out int port, out int takenOver)
     {
         var d = _dests[destinationId];
@@ -146,43 +141,43 @@ internal sealed class CompactHost
         if (_owners[p]++ == 0 && _presentKept) _bind.Present.Add(p, 1);
         if (timeWaitReused)
         {
-            takenOver = d.EntryAt(p);
-            Unlink(takenOver);
+            takenOver = d.Handle0 | p;
+            Unlink(d, p);
             _owners[p]--; // the new owner came first: the bucket stays
         }
-        return Insert(d, destinationId, p);
+        Insert(d, p);
+        d.LastPort = p;
+        return d.Handle0 | p;
     }
 
-    /// <summary>close() without TIME_WAIT: the entry leaves the ehash, the owner its bucket; the handle is free again.</summary>
+    /// <summary>close() without TIME_WAIT: the entry leaves the ehash, the owner its bucket.</summary>
     public void Close(int handle)
     {
-        int port = _entries[handle].Port;
-        Unlink(handle);
+        int port = handle & 0xFFFF;
+        Unlink(_dests[handle >> PortBits], port);
         Disown(port);
-        _free[_freeCount++] = handle;
     }
 
     /// <summary>close() into TIME_WAIT at <paramref name="nowMs"/>: the entry stays with its chain position, now in the TIME_WAIT index.</summary>
     public void CloseToTimeWait(int handle, long nowMs)
     {
         if (!_presentKept) KeepPresent();
-        ref var e = ref _entries[handle];
-        var d = _dests[e.Dest];
-        int port = e.Port;
+        var d = _dests[handle >> PortBits];
+        int port = handle & 0xFFFF;
         int cost = d.Live.CostAt(port);
         d.Live.Remove(port);
         var tw = d.TimeWait ??= new TimeWaitPortMap();
         tw.Set(port, _timestamps, finWait2: false);
         tw.Ports.SetCost(port, cost);
-        e.StampMs = nowMs;
+        d.SetStamp(port, nowMs);
         TimeWait++;
     }
 
-    /// <summary>The TIME_WAIT of <paramref name="handle"/> is over (60 s): its entry and owner go; the handle is free again.</summary>
+    /// <summary>The TIME_WAIT of <paramref name="handle"/> is over (60 s): its entry and owner go.</summary>
     public void Expire(int handle) => Close(handle);
 
-    /// <summary>Frees the handle of a TIME_WAIT connection a connect took over (<see cref="Connect"/>'s <c>takenOver</c>).</summary>
-    public void ReleaseTakenOver(int handle) => _free[_freeCount++] = handle;
+    /// <summary>The handle of a TIME_WAIT connection a connect took over (<see cref="Connect"/>'s <c>takenOver</c>) needs no release: nothing to do.</summary>
+    public void ReleaseTakenOver(int handle) { }
 
     private void Disown(int port)
     {
@@ -197,97 +192,86 @@ internal sealed class CompactHost
         _presentKept = true;
     }
 
-    /// <summary>A new live entry at the head of its ehash chain; the entries behind it move down one node.</summary>
-    private int Insert(Dest d, int destinationId, int port)
+    /// <summary>A hint: <paramref name="handle"/> closes soon — its chain record and index word are fetched into the cache.</summary>
+    public void Prefetch(int handle)
     {
-        int h = _freeCount > 0 ? _free[--_freeCount] : NewHandle();
-        uint b = d.Bucket(port, _profile.EhashPortAdditive, _ehashSecret) & _ehashMask;
-        var entries = _entries;
-        int next = _heads[b];
-        entries[h] = new Entry { Next = next, Bucket = b, Dest = destinationId, Port = port, StampMs = -1 };
-        _heads[b] = h;
-        d.SetEntry(port, h);
-        d.Live.Add(port, 1);
-        MoveDown(next, +1);
-        Established++;
-        return h;
+        var d = _dests[handle >> PortBits];
+        int port = handle & 0xFFFF;
+        _chains.Prefetch(BucketOf(d, port));
+        d.Live.Prefetch(port);
     }
 
-    /// <summary>Removes the entry of <paramref name="handle"/> from its chain and indexes; the entries behind it move up one node.</summary>
-    private void Unlink(int handle)
+    /// <summary>A hint: the next connect goes to <paramref name="destinationId"/> — the index words where its last scan ended are fetched into the cache.</summary>
+    public void PrefetchDestination(int destinationId)
     {
-        var entries = _entries;
-        ref var x = ref entries[handle];
-        var d = _dests[x.Dest];
-        int port = x.Port;
-        d.SetEntry(port, -1);
-        if (x.StampMs >= 0)
+        var d = _dests[destinationId];
+        d.Live.Prefetch(d.LastPort);
+        d.Live.Prefetch(d.LastPort + 64);
+    }
+
+    /// <summary>The ehash bucket of the connection on <paramref name="port"/> to <paramref name="d"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private uint BucketOf(Dest d, int port) => d.Bucket(port, _portAdditive, _ehashSecret) & _ehashMask;
+
+    /// <summary>A new live entry at the head of its ehash chain; the entries behind it move down one node.</summary>
+    private void Insert(Dest d, int port)
+    {
+        var moves = new CostMoves(this);
+        _chains.Push(BucketOf(d, port), (uint)(d.Handle0 | port) + 1, ref moves);
+        d.Live.Add(port, 1);
+        Established++;
+    }
+
+    /// <summary>Removes the entry on <paramref name="port"/> to <paramref name="d"/> from its chain and indexes; the entries behind it move up one node.</summary>
+    private void Unlink(Dest d, int port)
+    {
+        if (d.Live.Contains(port)) d.Live.Remove(port);
+        else
         {
             d.TimeWait!.Remove(port);
             TimeWait--;
         }
-        else d.Live.Remove(port);
-        ref int link = ref _heads[x.Bucket];
-        while (link != handle) link = ref entries[link].Next;
-        int next = x.Next;
-        link = next;
-        MoveDown(next, -1);
+        var moves = new CostMoves(this);
+        _chains.Remove(BucketOf(d, port), (uint)(d.Handle0 | port) + 1, ref moves);
         Established--;
     }
 
-    /// <summary>The chain positions (ehash costs) of <paramref name="first"/> and the entries behind it change by <paramref name="by"/>.</summary>
-    private void MoveDown(int first, int by)
+    /// <summary>A chain position (ehash cost) moving: the member's live or TIME_WAIT index follows.</summary>
+    private readonly struct CostMoves(CompactHost host) : EhashChains.IMoves
     {
-        var entries = _entries;
-        for (int e = first; e >= 0; e = entries[e].Next)
+        public void Moved(uint member, int by)
         {
-            var d = _dests[entries[e].Dest];
-            var map = entries[e].StampMs >= 0 ? d.TimeWait!.Ports : d.Live;
-            int p = entries[e].Port;
-            map.SetCost(p, map.CostAt(p) + by);
+            int h = (int)member - 1;
+            var d = host._dests[h >> PortBits];
+            int port = h & 0xFFFF;
+            (d.Live.Contains(port) ? d.Live : d.TimeWait!.Ports).AddCost(port, by);
         }
     }
 
-    private int NewHandle()
-    {
-        if (_handles == _entries.Length)
-        {
-            int n = _entries.Length * 2;
-            Array.Resize(ref _entries, n);
-            Array.Resize(ref _free, n);
-        }
-        return _handles++;
-    }
-
-    private int ChainLength(uint bucket)
-    {
-        int n = 0;
-        for (int e = _heads[bucket]; e >= 0; e = _entries[e].Next) n++;
-        return n;
-    }
-
-    /// <summary>The connections to one destination: their entries by local port and the port indexes the scan reads.</summary>
+    /// <summary>The connections to one destination: the port indexes the scan reads and the TIME_WAIT entry times.</summary>
     private sealed class Dest(Destination destination, uint hashPort0)
     {
-        private readonly int[]?[] _slots = new int[]?[65536 >> ChunkShift]; // handle + 1 per port, 0 = none
+        private long[]?[]? _stamps; // TIME_WAIT entry time per port, in chunks of 64 ports (allocated on first TIME_WAIT)
 
         public readonly Destination Destination = destination;
         public readonly PortCostMap Live = new();
         public TimeWaitPortMap? TimeWait;
+        public int Handle0;                 // the handles of these connections: Handle0 | port
+        public int LastPort;                // the port of the latest connect (a cache hint: the next scan starts near it)
         public ulong Offset;                // port_offset at OffsetMs
         public long OffsetMs = long.MinValue;
 
-        /// <summary>The handle of the entry on <paramref name="port"/>, or −1.</summary>
-        public int EntryAt(int port) => (_slots[port >> ChunkShift] is { } c ? c[port & (ChunkSize - 1)] : 0) - 1;
+        /// <summary>The TIME_WAIT entry time of the connection on <paramref name="port"/> (which must be in TIME_WAIT).</summary>
+        public long StampAt(int port) => _stamps![port >> ChunkShift]![port & (ChunkSize - 1)];
 
-        public void SetEntry(int port, int handle)
+        public void SetStamp(int port, long stampMs)
         {
-            var chunk = _slots[port >> ChunkShift];
-            if (chunk is null) _slots[port >> ChunkShift] = chunk = new int[ChunkSize];
-            chunk[port & (ChunkSize - 1)] = handle + 1;
+            _stamps ??= new long[]?[65536 >> ChunkShift];
+            (_stamps[port >> ChunkShift] ??= new long[ChunkSize])[port & (ChunkSize - 1)] = stampMs;
         }
 
         /// <summary><c>inet_ehashfn</c> of the 4-tuple with local port <paramref name="port"/> (not yet masked).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public uint Bucket(int port, bool portAdditive, uint secret) => portAdditive
             ? unchecked(hashPort0 + (uint)port)
             : EhashFn.InetEhashfn(Destination.Source.Be32, (ushort)port, Destination.Address.Be32, (ushort)Destination.Port, secret, 0, false);
@@ -309,26 +293,24 @@ internal sealed class CompactHost
 
         public ScanEntry Entry(int port, out int nodes)
         {
-            int e = d.EntryAt(port);
-            if (e < 0)
+            if (d.Live.Contains(port))
             {
-                nodes = host.ChainLength(d.Bucket(port, host._profile.EhashPortAdditive, host._ehashSecret) & host._ehashMask);
-                return ScanEntry.None;
+                nodes = d.Live.CostAt(port);
+                return ScanEntry.Live;
             }
-            if (host._entries[e].StampMs >= 0)
+            if (d.TimeWait is { } tw && tw.Ports.Contains(port))
             {
-                nodes = d.TimeWait!.Ports.CostAt(port);
+                nodes = tw.Ports.CostAt(port);
                 return ScanEntry.TimeWait;
             }
-            nodes = d.Live.CostAt(port);
-            return ScanEntry.Live;
+            nodes = host._chains.Length(host.BucketOf(d, port));
+            return ScanEntry.None;
         }
 
         public bool TimeWaitUnique(int port)
         {
-            int e = d.EntryAt(port);
-            if (e < 0 || host._entries[e].StampMs < 0) return true;
-            long stamp = host._entries[e].StampMs;
+            if (d.TimeWait is not { } tw || !tw.Ports.Contains(port)) return true;
+            long stamp = d.StampAt(port);
             return TimeWaitReuse.IsUnique(host._profile, host._config, d.Destination.Source, d.Destination.Address, host._timestamps,
                 finWait2: false, stamp / 1000, stamp, nowMs, portPreassigned: false);
         }

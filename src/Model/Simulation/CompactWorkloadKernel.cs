@@ -52,6 +52,12 @@ internal readonly struct CompactWorkloadKernel : IWorkloadKernel
     public void ReleaseTakenOver(int handle) => _host.ReleaseTakenOver(handle);
 
     /// <inheritdoc />
+    public void Prefetch(int handle) => _host.Prefetch(handle);
+
+    /// <inheritdoc />
+    public void PrefetchDestination(int destination) => _host.PrefetchDestination(_ids[destination * _sources]);
+
+    /// <inheritdoc />
     public int Established => _host.Established;
 
     /// <inheritdoc />

@@ -66,6 +66,12 @@ internal readonly struct HostWorkloadKernel : IWorkloadKernel
     public void ReleaseTakenOver(int handle) => _host.Release(handle);
 
     /// <inheritdoc />
+    public void Prefetch(int handle) { }
+
+    /// <inheritdoc />
+    public void PrefetchDestination(int destination) { }
+
+    /// <inheritdoc />
     public int Established => _host.Established.Count;
 
     /// <inheritdoc />

@@ -31,6 +31,13 @@ internal interface IWorkloadKernel
     void ReleaseTakenOver(int handle);
 
     /// <summary>Ehash entries (live and TIME_WAIT).</summary>
+    /// <summary>A hint: the connection <paramref name="handle"/> closes soon (its tables may be fetched into the cache).</summary>
+    void Prefetch(int handle);
+
+    /// <summary>A hint: the next connect goes to <paramref name="destination"/> (its tables may be fetched into the cache).</summary>
+    void PrefetchDestination(int destination);
+
+    /// <summary>Entries in the ehash.</summary>
     int Established { get; }
 
     /// <summary>TIME_WAIT entries.</summary>

@@ -12,10 +12,12 @@ namespace PortSelection.Model.Tables;
 /// <remarks>
 /// Maintained by <see cref="BindTable"/> and <see cref="EstablishedTable"/> on every insertion and removal; read by
 /// <see cref="Selection.FastConnectScan"/>. Costs are chain positions (1-based, newest first) as counted by the
-/// tables' <c>Find(…, out nodesWalked)</c>. Layout: what a word needs (member bits, the bits of costs other than 1,
-/// the two parity sums) sits together in one 32-byte record, and the four sums of a 512-port block in one 16-byte
-/// record (the same four over a 4096-port superblock too), so that an update or a skipped word touches one cache line
-/// per level instead of one per array.
+/// tables' <c>Find(…, out nodesWalked)</c>. Layout: everything a word needs — its member bits, the binary digits of
+/// its ports' costs as four bit planes (costs below 16; a larger cost sets the port's bit in a fifth plane and is kept
+/// exactly in a side array), the two parity sums — sits together in one 64-byte record, and the four sums of a
+/// 512-port block in one 16-byte record (the same four over a 4096-port superblock too), so that an update, a cost
+/// read or a skipped word touches one record per level instead of one line per array; the cost of any subset of a
+/// word is five popcounts (<see cref="CostOf(int, ulong)"/>).
 /// </remarks>
 public sealed class PortCostMap
 {
@@ -31,24 +33,37 @@ public sealed class PortCostMap
     /// <summary>log2 of the ports per superblock (8 blocks, 64 words, 4096 ports).</summary>
     internal const int SuperShift = 12;
 
-    private readonly WordData[] _words = CreateWords();
+    /// <summary>The first cost not held in the bit planes (kept in the side array instead).</summary>
+    private const int BigCost = 16;
+
+    private readonly WordData[] _words = new WordData[Words];
     private readonly BlockData[] _blocks = new BlockData[Blocks];
     private readonly BlockData[] _supers = new BlockData[65536 >> SuperShift]; // the block record summed over 8 blocks
-    private const int CostChunkShift = 10;                            // per-port costs in chunks of 1024 ports,
-    private readonly int[]?[] _cost = new int[]?[65536 >> CostChunkShift]; // allocated when a port of the chunk gets a cost
+    private const int BigChunkShift = 10;                                    // costs ≥ 16 in chunks of 1024 ports,
+    private readonly int[]?[] _big = new int[]?[65536 >> BigChunkShift];      // allocated when a port of the chunk needs one
 
-    /// <summary>One word: members, members whose cost is not 1 (and non-members: cost 0), cost sums of even and odd ports.</summary>
+    /// <summary>
+    /// One word: members; the binary digits of each port's cost (0 for non-members) in planes <c>P0</c>–<c>P3</c> when it
+    /// is below 16, else the port's bit in <c>Big</c> (planes clear); the cost sums of even and odd ports.
+    /// </summary>
     [StructLayout(LayoutKind.Sequential)]
     internal struct WordData
     {
         public ulong Bits;
-        public ulong Extra;
+        public ulong P0;
+        public ulong P1;
+        public ulong P2;
+        public ulong P3;
+        public ulong Big;
         public int Cost0;
         public int Cost1;
-        private readonly long _pad; // 32 bytes: two words per cache line, never one split across two
+        private readonly long _pad; // 64 bytes
 
         /// <summary>The cost sum of parity <paramref name="q"/> (0 even, 1 odd).</summary>
         public readonly int CostOfParity(int q) => q == 0 ? Cost0 : Cost1;
+
+        /// <summary>Ports whose cost is at least 2 (a digit above the lowest, or a large cost).</summary>
+        public readonly ulong High => P1 | P2 | P3 | Big;
     }
 
     /// <summary>One block: members and cost sums of even and odd ports.</summary>
@@ -70,48 +85,42 @@ public sealed class PortCostMap
     /// <summary>The members of word <paramref name="w"/> (bit <c>p &amp; 63</c> of word <c>p &gt;&gt; 6</c>).</summary>
     public ulong BitsOf(int w) => _words[w].Bits;
 
-    /// <summary>
-    /// Ports of word <paramref name="w"/> whose cost is not 1 (members or not). Costs of members are chain positions,
-    /// nearly always 1, so the cost of a set of members is its size plus <c>cost − 1</c> over the few of them in this
-    /// bitmap (<see cref="CostOf(int, ulong)"/>).
-    /// </summary>
-    public ulong ExtraOf(int w) => _words[w].Extra;
+    /// <summary>Ports of word <paramref name="w"/> whose cost is not 1 (members or not; a non-member's cost is 0).</summary>
+    public ulong ExtraOf(int w)
+    {
+        ref var d = ref _words[w];
+        return ~(d.P0 & ~d.High);
+    }
 
     /// <summary>Cost summed over word <paramref name="w"/> and parity <paramref name="q"/> (0 even, 1 odd).</summary>
     public int WordCost(int w, int q) => _words[w].CostOfParity(q);
 
     /// <summary>Cost summed over the members <paramref name="members"/> of word <paramref name="w"/> (all must be members).</summary>
-    public int CostOf(int w, ulong members)
-    {
-        int s = BitOperations.PopCount(members);
-        ulong x = members & _words[w].Extra;
-        while (x != 0)
-        {
-            s += CostAt((w << 6) | BitOperations.TrailingZeroCount(x)) - 1;
-            x &= x - 1;
-        }
-        return s;
-    }
+    public int CostOf(int w, ulong members) => CostOf(ref _words[w], w, members);
 
     /// <summary>
-    /// <see cref="CostOf(int, ulong)"/> with the word record at hand: the members' count plus the extra costs of those
-    /// among them whose cost is not 1 (looked up one by one, rare).
+    /// <see cref="CostOf(int, ulong)"/> with the word record at hand: the ports' cost digits counted plane by plane, plus
+    /// the large costs (looked up one by one, rare). Non-members count 0.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal int CostOf(ref WordData d, int w, ulong members)
     {
-        int s = BitOperations.PopCount(members);
-        ulong x = members & d.Extra;
-        return x == 0 ? s : s + ExtraCost(w, x);
+        int s = BitOperations.PopCount(members & d.P0);
+        if ((members & d.High) == 0) return s;
+        s += (BitOperations.PopCount(members & d.P1) << 1) + (BitOperations.PopCount(members & d.P2) << 2)
+             + (BitOperations.PopCount(members & d.P3) << 3);
+        ulong x = members & d.Big;
+        return x == 0 ? s : s + BigCosts(w, x);
     }
 
-    /// <summary>Σ (cost − 1) over the members <paramref name="x"/> of word <paramref name="w"/>.</summary>
-    private int ExtraCost(int w, ulong x)
+    /// <summary>Σ cost over the ports <paramref name="x"/> of word <paramref name="w"/>, all with large costs.</summary>
+    private int BigCosts(int w, ulong x)
     {
         int s = 0;
         while (x != 0)
         {
-            s += CostAt((w << 6) | BitOperations.TrailingZeroCount(x)) - 1;
+            int port = (w << 6) | BitOperations.TrailingZeroCount(x);
+            s += _big[port >> BigChunkShift]![port & ((1 << BigChunkShift) - 1)];
             x &= x - 1;
         }
         return s;
@@ -130,7 +139,51 @@ public sealed class PortCostMap
     internal static ulong BlockSums(ref BlockData d) => Unsafe.As<int, ulong>(ref d.Cost0);
 
     /// <summary>The cost of <paramref name="port"/> (0 for non-members).</summary>
-    public int CostAt(int port) => _cost[port >> CostChunkShift] is { } chunk ? chunk[port & ((1 << CostChunkShift) - 1)] : 0;
+    public int CostAt(int port) => CostIn(ref _words[port >> 6], port);
+
+    /// <summary>The cost of <paramref name="port"/>, whose word record is <paramref name="w"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int CostIn(ref WordData w, int port)
+    {
+        int b = port & 63;
+        if (((w.Big >> b) & 1) != 0) return _big[port >> BigChunkShift]![port & ((1 << BigChunkShift) - 1)];
+        return (int)(((w.P0 >> b) & 1) | (((w.P1 >> b) & 1) << 1) | (((w.P2 >> b) & 1) << 2) | (((w.P3 >> b) & 1) << 3));
+    }
+
+    /// <summary>Writes <paramref name="cost"/> (≥ 0) as the cost of <paramref name="port"/> in its word record <paramref name="w"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void WriteCost(ref WordData w, int port, int cost)
+    {
+        int b = port & 63;
+        ulong bit = 1UL << b;
+        if (cost < BigCost && (w.Big & bit) == 0)
+        {
+            ulong keep = ~bit;
+            w.P0 = (w.P0 & keep) | ((ulong)(cost & 1) << b);
+            w.P1 = (w.P1 & keep) | ((ulong)((cost >> 1) & 1) << b);
+            w.P2 = (w.P2 & keep) | ((ulong)((cost >> 2) & 1) << b);
+            w.P3 = (w.P3 & keep) | ((ulong)((cost >> 3) & 1) << b);
+            return;
+        }
+        WriteCostSlow(ref w, port, cost);
+    }
+
+    private void WriteCostSlow(ref WordData w, int port, int cost)
+    {
+        ulong bit = 1UL << (port & 63);
+        w.P0 &= ~bit;
+        w.P1 &= ~bit;
+        w.P2 &= ~bit;
+        w.P3 &= ~bit;
+        if (cost < BigCost)
+        {
+            w.Big &= ~bit;
+            WriteCost(ref w, port, cost);
+            return;
+        }
+        w.Big |= bit;
+        (_big[port >> BigChunkShift] ??= new int[1 << BigChunkShift])[port & ((1 << BigChunkShift) - 1)] = cost;
+    }
 
     internal WordData[] WordsArray => _words;
     internal BlockData[] BlocksArray => _blocks;
@@ -189,6 +242,13 @@ public sealed class PortCostMap
         get => Unsafe.As<int, ulong>(ref _total.Count0);
     }
 
+    /// <summary>A hint: <paramref name="port"/>'s word record is needed soon (fetched into the cache).</summary>
+    internal unsafe void Prefetch(int port)
+    {
+        if (System.Runtime.Intrinsics.X86.Sse.IsSupported)
+            System.Runtime.Intrinsics.X86.Sse.Prefetch0(Unsafe.AsPointer(ref _words[(port >> 6) & (Words - 1)]));
+    }
+
     /// <summary>True when <paramref name="port"/> is a member.</summary>
     public bool Contains(int port) => (_words[port >> 6].Bits & (1UL << (port & 63))) != 0;
 
@@ -223,11 +283,8 @@ public sealed class PortCostMap
             SetCost(port, cost);
             return;
         }
-        var chunk = _cost[port >> CostChunkShift] ??= new int[1 << CostChunkShift];
-        chunk[port & ((1 << CostChunkShift) - 1)] = cost; // 0 before: a non-member's cost
+        WriteCost(ref w, port, cost); // 0 before: a non-member's cost
         w.Bits |= bit;
-        if (cost != 1) w.Extra |= bit;
-        else w.Extra &= ~bit;
         Count++;
         ref var b = ref _blocks[port >> BlockShift];
         ref var sb = ref _supers[port >> SuperShift];
@@ -251,15 +308,9 @@ public sealed class PortCostMap
         ulong bit = 1UL << (port & 63);
         ref var w = ref _words[port >> 6];
         if ((w.Bits & bit) == 0) return;
-        int cost = 0;
-        if (_cost[port >> CostChunkShift] is { } chunk)
-        {
-            ref int c = ref chunk[port & ((1 << CostChunkShift) - 1)];
-            cost = c;
-            c = 0;
-        }
+        int cost = CostIn(ref w, port);
+        WriteCost(ref w, port, 0);
         w.Bits &= ~bit;
-        w.Extra |= bit; // cost 0
         Count--;
         ref var b = ref _blocks[port >> BlockShift];
         ref var sb = ref _supers[port >> SuperShift];
@@ -280,20 +331,21 @@ public sealed class PortCostMap
     /// <summary>Sets the cost of <paramref name="port"/> (keeps the word and block sums current).</summary>
     public void SetCost(int port, int cost)
     {
-        var chunk = _cost[port >> CostChunkShift];
-        if (chunk is null)
-        {
-            if (cost == 0) return;
-            chunk = _cost[port >> CostChunkShift] = new int[1 << CostChunkShift];
-        }
-        ref int c = ref chunk[port & ((1 << CostChunkShift) - 1)];
-        int d = cost - c;
-        if (d == 0) return;
-        c = cost;
         ref var w = ref _words[port >> 6];
-        ulong bit = 1UL << (port & 63);
-        if (cost != 1) w.Extra |= bit;
-        else w.Extra &= ~bit;
+        int d = cost - CostIn(ref w, port);
+        if (d != 0) ChangeCost(ref w, port, cost, d);
+    }
+
+    /// <summary>Changes the cost of <paramref name="port"/> by <paramref name="by"/> (the result must be ≥ 0): a chain position moving up or down.</summary>
+    public void AddCost(int port, int by)
+    {
+        ref var w = ref _words[port >> 6];
+        if (by != 0) ChangeCost(ref w, port, CostIn(ref w, port) + by, by);
+    }
+
+    private void ChangeCost(ref WordData w, int port, int cost, int d)
+    {
+        WriteCost(ref w, port, cost);
         ref var b = ref _blocks[port >> BlockShift];
         ref var sb = ref _supers[port >> SuperShift];
         int q = port & 1;
@@ -301,12 +353,5 @@ public sealed class PortCostMap
         ParityCost(ref b, q) += d;
         ParityCost(ref sb, q) += d;
         if (InTrackedRange(port)) ParityCost(ref _tracked, q) += d;
-    }
-
-    private static WordData[] CreateWords()
-    {
-        var a = new WordData[Words];
-        for (int i = 0; i < a.Length; i++) a[i].Extra = ~0UL; // every cost starts at 0, which is not 1
-        return a;
     }
 }

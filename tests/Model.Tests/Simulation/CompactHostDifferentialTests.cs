@@ -286,4 +286,19 @@ public class CompactHostDifferentialTests
         Assert.True(CompactHost.Supports(spec with { Kernel = KernelProfile.FromRelease("4.2") }));
         Assert.True(CompactHost.Supports(spec with { NoPortSources = [] }));
     }
+
+    [Fact]
+    public void More_destination_tables_than_handles_can_number_run_on_the_general_host()
+    {
+        // A compact handle is a destination id and a port in 31 bits: at most 2^15 destination × source tables.
+        var spec = new WorkloadSpec
+        {
+            Kernel = KernelProfile.FromRelease("6.18"), Namespace = new NamespaceConfig(),
+            Destinations = [.. Enumerable.Range(0, CompactHost.MaxDestinations).Select(d => new WorkloadDestination(new Ipv4Address(0x0B000000u + (uint)d), 443))],
+            Arrivals = new ArrivalProcess(ArrivalKind.Fixed, 10), Lifetime = LifetimeDistribution.Fixed(100),
+        };
+        Assert.True(CompactHost.Supports(spec));
+        Assert.False(CompactHost.Supports(spec with { Destinations = spec.Destinations.Add(new WorkloadDestination(new Ipv4Address(0x0C000000), 443)) }));
+        Assert.False(CompactHost.Supports(spec with { NoPortSources = [new Ipv4Address(0x0A000101), new Ipv4Address(0x0A000102)] }));
+    }
 }

@@ -6,7 +6,8 @@ namespace PortSelection.Model.Tests.Tables;
 
 /// <summary>
 /// <see cref="PortCostMap"/>: after random insertions, removals and cost changes, the member bitmap, the per-word and
-/// per-block sums and <see cref="PortCostMap.CostOf"/> (popcount plus the few costs other than 1) agree with a plain map.
+/// per-block sums, <see cref="PortCostMap.CostAt"/> and <see cref="PortCostMap.CostOf"/> (cost digits counted plane by plane, costs of 16
+/// and more looked up) agree with a plain map.
 /// </summary>
 public class PortCostMapTests
 {
@@ -16,7 +17,7 @@ public class PortCostMapTests
             from ops in Gen.ArrayOf(
                 from kind in Gen.Choose(0, 2)
                 from port in Gen.Choose(1000, 1300) // a few words, many collisions
-                from cost in Gen.Frequency((6, Gen.Constant(1)), (2, Gen.Choose(2, 5)), (1, Gen.Constant(0)))
+                from cost in Gen.Frequency((6, Gen.Constant(1)), (2, Gen.Choose(2, 5)), (1, Gen.Constant(0)), (1, Gen.Choose(6, 40)))
                 select (kind, port, cost), 300)
             from masks in Gen.ArrayOf(ArbMap.Default.GeneratorFor<ulong>(), 8)
             select (ops, masks)), t =>
@@ -30,14 +31,22 @@ public class PortCostMapTests
                 else if (kind == 0) { map.Add(port, cost); plain[port] = cost; }
                 else if (kind == 1 && (port & 2) == 0) { map.Set(port, false); plain.Remove(port); }
                 else if (kind == 1) { map.Remove(port); plain.Remove(port); }
-                else if (plain.ContainsKey(port)) { map.SetCost(port, cost); plain[port] = cost; }
+                else if (plain.ContainsKey(port) && (port & 4) == 0) { map.SetCost(port, cost); plain[port] = cost; }
+                else if (plain.TryGetValue(port, out int had)) { map.AddCost(port, cost - had); plain[port] = cost; } // a chain position moving
             }
             Assert.Equal(plain.Count, map.Count);
             for (int w = 1000 >> 6; w <= 1300 >> 6; w++)
             {
-                ulong members = 0;
-                for (int b = 0; b < 64; b++) if (plain.ContainsKey((w << 6) | b)) members |= 1UL << b;
+                ulong members = 0, notOne = 0;
+                for (int b = 0; b < 64; b++)
+                {
+                    int port = (w << 6) | b;
+                    if (plain.ContainsKey(port)) members |= 1UL << b;
+                    if (plain.GetValueOrDefault(port) != 1) notOne |= 1UL << b;
+                    Assert.Equal(plain.GetValueOrDefault(port), map.CostAt(port));
+                }
                 Assert.Equal(members, map.BitsOf(w));
+                Assert.Equal(notOne, map.ExtraOf(w));
                 for (int q = 0; q < 2; q++)
                     Assert.Equal(plain.Where(kv => kv.Key >> 6 == w && (kv.Key & 1) == q).Sum(kv => kv.Value), map.WordCost(w, q));
                 foreach (var mask in t.masks)
@@ -63,7 +72,7 @@ public class PortCostMapTests
             from ops in Gen.ArrayOf(
                 from kind in Gen.Choose(0, 2)
                 from port in Gen.Choose(990, 1310)
-                from cost in Gen.Frequency((6, Gen.Constant(1)), (2, Gen.Choose(2, 5)), (1, Gen.Constant(0)))
+                from cost in Gen.Frequency((6, Gen.Constant(1)), (2, Gen.Choose(2, 5)), (1, Gen.Constant(0)), (1, Gen.Choose(6, 40)))
                 select (kind, port, cost), 300)
             from low in Gen.Choose(995, 1150)
             from high in Gen.Choose(1100, 1305)
