@@ -5,7 +5,9 @@ namespace PortSelection.Validator.Tests.Probe;
 
 /// <summary>Live: a SYN to a listener whose accept queue is full is dropped, and the probe reports the client's SYN
 /// retransmission (tcp_retransmit_skb on a traced socket in SYN_SENT) ≈ 1 s (TCP_TIMEOUT_INIT) after the first SYN,
-/// within the kernel timing tolerance max(40 ms, 8 %). ≈ 1.5 s per backend.</summary>
+/// within the kernel timing tolerance max(40 ms, 8 %). The connect waits 2.5 s (the retransmission is due at 1 s, the
+/// give-up with TCP_SYNCNT 1 at 3 s), so a retransmission that comes late under load is still seen — and then judged by
+/// the timing check — rather than cut off by closing the socket. ≈ 2.7 s per backend.</summary>
 [Collection(LiveCollection.Name)]
 public sealed class SynRetransmitLiveTests(ITestOutputHelper output)
 {
@@ -34,9 +36,9 @@ public sealed class SynRetransmitLiveTests(ITestOutputHelper output)
                     int b = RawSocket.OpenTcp();
                     fds.Add(b);
                     RawSocket.SetInt(b, 6, 7, 1); // TCP_SYNCNT = 1
-                    RawSocket.SetSendTimeout(b, TimeSpan.FromMilliseconds(1300));
+                    RawSocket.SetSendTimeout(b, TimeSpan.FromMilliseconds(2500));
                     session.Trace(ns.Thread.Tid);
-                    r = RawSocket.Connect(b, RawSocket.Loopback, dport); // returns EINPROGRESS after 1.3 s
+                    r = RawSocket.Connect(b, RawSocket.Loopback, dport); // returns EINPROGRESS after 2.5 s
                     session.Untrace(ns.Thread.Tid);
                     return r;
                 }
@@ -44,13 +46,14 @@ public sealed class SynRetransmitLiveTests(ITestOutputHelper output)
                 {
                     foreach (var fd in fds) RawSocket.Close(fd);
                 }
-            }, TimeSpan.FromSeconds(5));
+            }, TimeSpan.FromSeconds(7));
             Assert.Equal(-115, rc); // EINPROGRESS: the SYN was never answered
 
             var events = session.TakeEvents();
             var chosen = Assert.Single(events, e => e.Kind == ProbeEventKind.PortChosen && e.DestinationPort == dport);
             var retransmits = events.Where(e => e.Kind == ProbeEventKind.SynRetransmit && e.Socket == chosen.Socket).ToList();
-            Assert.NotEmpty(retransmits);
+            Assert.True(retransmits.Count > 0,
+                $"no SYN retransmission of the traced socket among {events.Count} events ({string.Join(", ", events.Select(e => e.Kind))}); lost {session.LostEvents}");
             var first = retransmits[0];
             Assert.Equal(chosen.SourcePort, first.SourcePort);
             Assert.Equal(dport, first.DestinationPort);
