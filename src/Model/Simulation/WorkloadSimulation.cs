@@ -119,7 +119,7 @@ public static class WorkloadSimulation
             if (tClose <= nextArrival)
             {
                 var (conn, dest) = closes.Dequeue();
-                if (closes.PeekSocket() is var soon and >= 0) kernel.Prefetch(soon);
+                if (k > 1 && closes.PeekSocket() is var soon and >= 0) kernel.Prefetch(soon); // one destination's tables stay cached
                 live--;
                 if (clientClose) CloseToTimeWait(ref kernel, conn, dest, now, twExpiry, twDest);
                 else
