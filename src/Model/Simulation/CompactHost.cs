@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using PortSelection.Model.Hashing;
 using PortSelection.Model.Kernel;
@@ -205,8 +206,17 @@ internal sealed class CompactHost
     public void PrefetchDestination(int destinationId)
     {
         var d = _dests[destinationId];
-        d.Live.Prefetch(d.LastPort);
-        d.Live.Prefetch(d.LastPort + 64);
+        int last = d.LastPort;
+        d.Live.Prefetch(last);
+        d.Live.Prefetch(last + 64);
+        if (!_portAdditive || last == 0) return;
+        // The perturb table entry of a destination moves past its latest choice (i + 2): its next scan most likely
+        // chooses the next port of the same parity after the latest one that is not live — that port's chain record.
+        ulong parity = 0x5555555555555555UL << (last & 1);
+        int w = last >> 6;
+        ulong free = ~d.Live.BitsOf(w) & parity & (~1UL << (last & 63));
+        for (int k = 0; free == 0 && k < 3 && w < (_scanRange.High >> 6); k++) free = ~d.Live.BitsOf(++w) & parity;
+        if (free != 0) _chains.Prefetch(BucketOf(d, (w << 6) | BitOperations.TrailingZeroCount(free)));
     }
 
     /// <summary>The ehash bucket of the connection on <paramref name="port"/> to <paramref name="d"/>.</summary>
