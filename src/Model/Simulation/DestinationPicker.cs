@@ -25,13 +25,30 @@ internal sealed class DestinationPicker
         _guide = new int[cells];
         // One cell back: a pick rounded into cell c is at least the start of cell c − 1, so no destination before the
         // guide's can be the answer (the cells are far wider than a rounding error).
-        for (int c = 1; c < cells; c++) _guide[c] = WorkloadSimulation.PickDestination(cumulative, (c - 1) / _cellsPerWeight);
+        for (int c = 1; c < cells; c++) _guide[c] = Search(cumulative, (c - 1) / _cellsPerWeight);
+    }
+
+    /// <summary>
+    /// The first destination whose cumulative weight exceeds <paramref name="pick"/> (the last one when none does):
+    /// a binary search over the non-decreasing <paramref name="cumulative"/> weights.
+    /// </summary>
+    internal static int Search(double[] cumulative, double pick)
+    {
+        int lo = 0, hi = cumulative.Length - 1; // the answer is in lo..hi
+        while (lo < hi)
+        {
+            int mid = (lo + hi) >> 1;
+            if (pick >= cumulative[mid]) lo = mid + 1;
+            else hi = mid;
+        }
+        return lo;
     }
 
     /// <summary>The destination for <paramref name="pick"/> (0 ≤ pick ≤ total weight): the first whose cumulative weight exceeds it, else the last.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int Pick(double pick)
     {
+        if (_last == 0) return 0;
         int c = (int)(pick * _cellsPerWeight);
         int i = _guide[(uint)c < (uint)_guide.Length ? c : c < 0 ? 0 : _guide.Length - 1];
         var cumulative = _cumulative;

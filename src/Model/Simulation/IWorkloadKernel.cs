@@ -30,14 +30,13 @@ internal interface IWorkloadKernel
     /// <summary>The handle of a TIME_WAIT connection reported as <c>takenOver</c> by <see cref="Connect"/> is free.</summary>
     void ReleaseTakenOver(int handle);
 
-    /// <summary>Ehash entries (live and TIME_WAIT).</summary>
     /// <summary>A hint: the connection <paramref name="handle"/> closes soon (its tables may be fetched into the cache).</summary>
     void Prefetch(int handle);
 
     /// <summary>A hint: the next connect goes to <paramref name="destination"/> (its tables may be fetched into the cache).</summary>
     void PrefetchDestination(int destination);
 
-    /// <summary>Entries in the ehash.</summary>
+    /// <summary>Ehash entries (live and TIME_WAIT).</summary>
     int Established { get; }
 
     /// <summary>TIME_WAIT entries.</summary>

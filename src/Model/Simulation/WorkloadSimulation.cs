@@ -93,7 +93,7 @@ public static class WorkloadSimulation
         // The next arrival's draws (the gap after it, its pick) are taken as soon as the previous arrival is done — the
         // same draws in the same order as taking them when it comes — so its destination is known ahead (a cache hint).
         double aheadGap = fixedArrivals ? fixedGap : arrivals.NextGapMs(random);
-        double aheadPick = random.NextDouble() * acc;
+        int aheadDest = picker.Pick(random.NextDouble() * acc);
         long events = 0, endMs = durationMs;
 
         while (true)
@@ -132,7 +132,7 @@ public static class WorkloadSimulation
             }
 
             nextArrival += aheadGap;
-            int di = k == 1 ? 0 : picker.Pick(aheadPick);
+            int di = aheadDest;
             int inUseBefore = inUse[di];
             int bin = (uint)inUseBefore < (uint)binOf.Length ? binOf[inUseBefore] : OccupancyBinOf(inUseBefore, sourceCount, blocked, r);
 
@@ -162,8 +162,8 @@ public static class WorkloadSimulation
                 firstFailure ??= now;
             }
             if (!fixedArrivals) aheadGap = arrivals.NextGapMs(random);
-            aheadPick = random.NextDouble() * acc;
-            if (k > 1) kernel.PrefetchDestination(picker.Pick(aheadPick));
+            aheadDest = picker.Pick(random.NextDouble() * acc);
+            if (k > 1) kernel.PrefetchDestination(aheadDest);
 
             if (budget > 0 && totalCandidates >= budget)
             {
@@ -285,21 +285,5 @@ public static class WorkloadSimulation
             _cpuNs = 0;
             return step;
         }
-    }
-
-    /// <summary>
-    /// The first destination whose cumulative weight exceeds <paramref name="pick"/> (the last one when none does):
-    /// a binary search over the non-decreasing <paramref name="cumulative"/> weights.
-    /// </summary>
-    internal static int PickDestination(double[] cumulative, double pick)
-    {
-        int lo = 0, hi = cumulative.Length - 1; // the answer is in lo..hi
-        while (lo < hi)
-        {
-            int mid = (lo + hi) >> 1;
-            if (pick >= cumulative[mid]) lo = mid + 1;
-            else hi = mid;
-        }
-        return lo;
     }
 }

@@ -120,7 +120,7 @@ public sealed class PortCostMap
         while (x != 0)
         {
             int port = (w << 6) | BitOperations.TrailingZeroCount(x);
-            s += _big[port >> BigChunkShift]![port & ((1 << BigChunkShift) - 1)];
+            s += BigSlot(port);
             x &= x - 1;
         }
         return s;
@@ -146,7 +146,7 @@ public sealed class PortCostMap
     private int CostIn(ref WordData w, int port)
     {
         int b = port & 63;
-        if (((w.Big >> b) & 1) != 0) return _big[port >> BigChunkShift]![port & ((1 << BigChunkShift) - 1)];
+        if (((w.Big >> b) & 1) != 0) return BigSlot(port);
         return (int)(((w.P0 >> b) & 1) | (((w.P1 >> b) & 1) << 1) | (((w.P2 >> b) & 1) << 2) | (((w.P3 >> b) & 1) << 3));
     }
 
@@ -182,8 +182,12 @@ public sealed class PortCostMap
             return;
         }
         w.Big |= bit;
-        (_big[port >> BigChunkShift] ??= new int[1 << BigChunkShift])[port & ((1 << BigChunkShift) - 1)] = cost;
+        _big[port >> BigChunkShift] ??= new int[1 << BigChunkShift];
+        BigSlot(port) = cost;
     }
+
+    /// <summary>The exact cost of <paramref name="port"/> when it is 16 or more (its chunk allocated).</summary>
+    private ref int BigSlot(int port) => ref _big[port >> BigChunkShift]![port & ((1 << BigChunkShift) - 1)];
 
     internal WordData[] WordsArray => _words;
     internal BlockData[] BlocksArray => _blocks;

@@ -23,7 +23,7 @@ public class DestinationPickTests
             {
                 int linear = 0;
                 while (linear < cumulative.Length - 1 && p >= cumulative[linear]) linear++;
-                Assert.Equal(linear, WorkloadSimulation.PickDestination(cumulative, p));
+                Assert.Equal(linear, DestinationPicker.Search(cumulative, p));
                 Assert.Equal(linear, picker.Pick(p));
             }
         }).Check(Config.QuickThrowOnFailure.WithMaxTest(300));
