@@ -14,7 +14,8 @@ namespace PortSelection.Model.Simulation;
 /// bucket (<see cref="EhashChains"/>), the owners of each local port as a count, and the same port indexes as <see cref="KernelHost"/>'s tables (<see cref="NetnsBindIndex"/>, per destination a
 /// live <see cref="PortCostMap"/> and a <see cref="TimeWaitPortMap"/>), so that <see cref="FastConnectScan"/> runs
 /// unchanged over them. Every connect gives the same port, counters and state change as <see cref="KernelHost"/> does
-/// for the operations of a simulation — a differential property compares whole simulations on both.
+/// for the operations of a simulation — a differential property compares whole simulations on both. (Built without chain
+/// nodes, the ehash chains are not kept and only the chain-node counter differs: it reads 0.)
 /// </summary>
 /// <remarks>
 /// <para>Kernel rules kept (shared/kernel/port-selection.md §2, §4): a port connect() takes gets a bucket created with
@@ -55,13 +56,21 @@ internal sealed class CompactHost
     private readonly int[] _owners = new int[65536];  // connect-bound owners (live and TIME_WAIT) per local port
     private readonly TimeWaitPortMap _emptyTimeWait = new();
     private readonly PortRange _scanRange;             // the range every connect scans (per-socket range applied)
+    private readonly int _firstParityUsable;           // ports of the first scan pass's parity in the scan range, neither reserved nor listening
     private bool _presentKept;                         // the bucket map (_bind.Present) follows _owners: see UnitBuckets
     private readonly Dictionary<Destination, int> _destinationIds = [];
     private Dest[] _dests = [];
-    private readonly EhashChains _chains;              // members: handles + 1 (never 0)
+    private readonly EhashChains? _chains;             // members: handles + 1 (never 0); null when chain positions are not kept
 
     /// <summary>Builds the state of <paramref name="spec"/> at time 0: the boot secret, perturb table and port offsets drawn from its seed as <see cref="KernelHost"/> draws them, and its listening ports.</summary>
-    public CompactHost(WorkloadSpec spec)
+    /// <param name="spec">The workload.</param>
+    /// <param name="chainNodes">
+    /// Keep every entry's ehash chain position, so that the scans count the chain nodes they walk (<see cref="ScanCounters.EhashNodes"/>).
+    /// When false the chains are not kept at all and that counter reads 0 — for a run whose calibration gives chain nodes no
+    /// weight (<see cref="Cost.CostCalibration.PerChainNodeNs"/> = 0: no result of the simulation depends on it). Every
+    /// other counter, every port and every state change is the same either way.
+    /// </param>
+    public CompactHost(WorkloadSpec spec, bool chainNodes = true)
     {
         _profile = spec.Kernel;
         _config = spec.Namespace;
@@ -74,7 +83,7 @@ internal sealed class CompactHost
         var layout = TableLayout.Default;
         _ehashMask = (uint)layout.EhashSize - 1;
         _ehashSecret = layout.EhashSecret;
-        _chains = new EhashChains(layout.EhashSize);
+        _chains = chainNodes ? new EhashChains(layout.EhashSize) : null;
         foreach (int port in spec.BindOwnedPorts.Ports())
         {
             _bind.Present.Add(port, 1);
@@ -83,6 +92,8 @@ internal sealed class CompactHost
         // Every connect scans the same range: the indexes keep its sums (whole passes summed in O(1)).
         _scanRange = PortCapacity.ScanShape(_profile, _config, _socketRange).Range;
         _bind.Present.TrackRange(_scanRange.Low, _scanRange.High);
+        for (int p = _scanRange.Low; p <= _scanRange.High; p += 2)
+            if (!_bind.IsBindOwned(p) && !_config.Reserved.Contains(p)) _firstParityUsable++;
         // While no scan can leave the lean lane — no listening port, no reserved port in the range, no TIME_WAIT — no scan
         // reads the bucket map (Tables.UnitBuckets): it is kept only from the first TIME_WAIT (rebuilt from the owners).
         _presentKept = _bind.BindOwnedCount > 0 || (_config.Reserved.Count > 0 && _config.Reserved.AnyInRange(_scanRange.Low, _scanRange.High));
@@ -155,8 +166,10 @@ internal sealed class CompactHost
     public void Close(int handle)
     {
         int port = handle & 0xFFFF;
-        Unlink(_dests[handle >> PortBits], port);
+        var d = _dests[handle >> PortBits];
+        Unlink(d, port);
         Disown(port);
+        if ((port & 1) == (_scanRange.Low & 1)) d.Freed = port;
     }
 
     /// <summary>close() into TIME_WAIT at <paramref name="nowMs"/>: the entry stays with its chain position, now in the TIME_WAIT index.</summary>
@@ -198,25 +211,51 @@ internal sealed class CompactHost
     {
         var d = _dests[handle >> PortBits];
         int port = handle & 0xFFFF;
-        _chains.Prefetch(BucketOf(d, port));
+        _chains?.Prefetch(BucketOf(d, port));
         d.Live.Prefetch(port);
     }
 
-    /// <summary>A hint: the next connect goes to <paramref name="destinationId"/> — the index words where its last scan ended are fetched into the cache.</summary>
+    /// <summary>
+    /// A hint: the next connect goes to <paramref name="destinationId"/> — the index words where its scan most likely
+    /// ends and the chain record of the port it most likely takes are fetched into the cache.
+    /// </summary>
     public void PrefetchDestination(int destinationId)
     {
         var d = _dests[destinationId];
         int last = d.LastPort;
         d.Live.Prefetch(last);
         d.Live.Prefetch(last + 64);
-        if (!_portAdditive || last == 0) return;
-        // The perturb table entry of a destination moves past its latest choice (i + 2): its next scan most likely
-        // chooses the next port of the same parity after the latest one that is not live — that port's chain record.
-        ulong parity = 0x5555555555555555UL << (last & 1);
-        int w = last >> 6;
-        ulong free = ~d.Live.BitsOf(w) & parity & (~1UL << (last & 63));
+        uint remaining = (uint)_scanRange.Count & ~1u;
+        if (_chains is null || !_portAdditive || d.OffsetMs == long.MinValue || remaining < 2) return;
+        // Its scan starts where the perturb slot now points (past the latest choice by i + 2, or by a random bump) with
+        // the port offset of its latest connect (the time seed changes every 10 s), and takes the first free port of the
+        // first pass's parity from there — or, when that parity is full (at high occupancy it is, but for the ports that
+        // closes free one by one), the first free port of the other parity.
+        int low = _scanRange.Low;
+        int start = low + (int)(PerturbSlot.Start(_profile.Era, _perturb, d.Offset, remaining, out _, out _) & ~1u);
+        int q0 = low & 1, port = 0;
+        if (d.Live.TrackedCount(q0) < _firstParityUsable)
+        {
+            port = FirstFreeFrom(d, start, q0);
+            if (port == 0 && d.Freed != 0 && !d.Live.Contains(d.Freed)) port = d.Freed; // freed far from the start
+            if (port != 0) d.Live.Prefetch(port);
+        }
+        if (port == 0) port = FirstFreeFrom(d, start + 1, q0 ^ 1);
+        if (port != 0) _chains.Prefetch(BucketOf(d, port));
+    }
+
+    /// <summary>
+    /// The first port of parity <paramref name="q"/> from <paramref name="from"/> on that is not live to
+    /// <paramref name="d"/>, within four index words and the scan range; 0 when there is none there.
+    /// </summary>
+    private int FirstFreeFrom(Dest d, int from, int q)
+    {
+        ulong parity = 0x5555555555555555UL << q;
+        int w = from >> 6;
+        ulong free = ~d.Live.BitsOf(w) & parity & (~0UL << (from & 63));
         for (int k = 0; free == 0 && k < 3 && w < (_scanRange.High >> 6); k++) free = ~d.Live.BitsOf(++w) & parity;
-        if (free != 0) _chains.Prefetch(BucketOf(d, (w << 6) | BitOperations.TrailingZeroCount(free)));
+        int port = free == 0 ? 0 : (w << 6) | BitOperations.TrailingZeroCount(free);
+        return port > _scanRange.High ? 0 : port;
     }
 
     /// <summary>The ehash bucket of the connection on <paramref name="port"/> to <paramref name="d"/>.</summary>
@@ -226,9 +265,12 @@ internal sealed class CompactHost
     /// <summary>A new live entry at the head of its ehash chain; the entries behind it move down one node.</summary>
     private void Insert(Dest d, int port)
     {
-        var moves = new CostMoves(this);
-        _chains.Push(BucketOf(d, port), (uint)(d.Handle0 | port) + 1, ref moves);
-        d.Live.Add(port, 1);
+        if (_chains is { } chains)
+        {
+            var moves = new CostMoves(this);
+            chains.Push(BucketOf(d, port), (uint)(d.Handle0 | port) + 1, ref moves);
+        }
+        d.Live.Add(port, _chains is null ? 0 : 1);
         Established++;
     }
 
@@ -241,8 +283,11 @@ internal sealed class CompactHost
             d.TimeWait!.Remove(port);
             TimeWait--;
         }
-        var moves = new CostMoves(this);
-        _chains.Remove(BucketOf(d, port), (uint)(d.Handle0 | port) + 1, ref moves);
+        if (_chains is { } chains)
+        {
+            var moves = new CostMoves(this);
+            chains.Remove(BucketOf(d, port), (uint)(d.Handle0 | port) + 1, ref moves);
+        }
         Established--;
     }
 
@@ -267,6 +312,7 @@ internal sealed class CompactHost
         public readonly PortCostMap Live = new();
         public TimeWaitPortMap? TimeWait;
         public int Handle0;                 // the handles of these connections: Handle0 | port
+        public int Freed;                   // the latest port of the first scan pass's parity a close freed (a cache hint)
         public int LastPort;                // the port of the latest connect (a cache hint: the next scan starts near it)
         public ulong Offset;                // port_offset at OffsetMs
         public long OffsetMs = long.MinValue;
@@ -313,7 +359,7 @@ internal sealed class CompactHost
                 nodes = tw.Ports.CostAt(port);
                 return ScanEntry.TimeWait;
             }
-            nodes = host._chains.Length(host.BucketOf(d, port));
+            nodes = host._chains is { } chains ? chains.Length(host.BucketOf(d, port)) : 0;
             return ScanEntry.None;
         }
 

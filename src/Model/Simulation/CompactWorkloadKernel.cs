@@ -14,7 +14,8 @@ internal readonly struct CompactWorkloadKernel : IWorkloadKernel
     /// <summary>The kernel of <paramref name="spec"/> (which <see cref="CompactHost.Supports"/>).</summary>
     public CompactWorkloadKernel(WorkloadSpec spec)
     {
-        _host = new CompactHost(spec);
+        // The chain positions are kept only when the cost formula weighs the chain nodes (no result depends on them otherwise).
+        _host = new CompactHost(spec, chainNodes: spec.Calibration.PerChainNodeNs != 0);
         var sources = spec.NoPortSources.IsDefault ? ImmutableArray<Ipv4Address>.Empty : spec.NoPortSources;
         _sources = Math.Max(1, sources.Length);
         _ids = new int[spec.Destinations.Length * _sources];

@@ -96,6 +96,53 @@ public class CompactHostDifferentialTests
         Assert.True(compared >= 60, $"only {compared} of 80 generated specs were valid");
     }
 
+    [Fact]
+    public void Without_chain_node_weight_the_compact_tables_keep_no_chains_and_give_the_same_simulation()
+    {
+        // The built-in calibrations give chain nodes no weight: the compact host then keeps no ehash chain (its scans count
+        // 0 chain nodes), and every result must still be the general host's, which walks its chains.
+        int compared = 0;
+        Check.One(Config.QuickThrowOnFailure.WithMaxTest(40), Prop.ForAll(Specs().ToArbitrary(), spec =>
+        {
+            spec = spec with { Calibration = compared % 2 == 0 ? CostCalibration.Vm618 : CostCalibration.BareMetal72 };
+            if (spec.Validate() is not null) return true;
+            compared++;
+            Assert.Equal(Fingerprint(WorkloadSimulation.RunOnHost(spec)), Fingerprint(WorkloadSimulation.Run(spec)));
+            return true;
+        }));
+        Assert.True(compared >= 30, $"only {compared} of 40 generated specs were valid");
+    }
+
+    [Fact]
+    public void A_host_without_chains_counts_no_chain_nodes_and_otherwise_the_same_work()
+    {
+        var spec = new WorkloadSpec
+        {
+            Kernel = KernelProfile.FromRelease("6.18.44"),
+            Namespace = new NamespaceConfig { Range = new PortRange(40000, 40100) },
+            Destinations = [new WorkloadDestination(new Ipv4Address(0x0A000002), 443), new WorkloadDestination(new Ipv4Address(0x0A000003), 443)],
+            Arrivals = new ArrivalProcess(ArrivalKind.Fixed, 1000),
+            Lifetime = LifetimeDistribution.Fixed(1000),
+            Seed = 11,
+        };
+        var with = new CompactHost(spec, chainNodes: true);
+        var without = new CompactHost(spec, chainNodes: false);
+        int[] ids = [with.DestinationId(new Destination(spec.Source, spec.Destinations[0].Address, 443)),
+                     with.DestinationId(new Destination(spec.Source, spec.Destinations[1].Address, 443))];
+        foreach (var dest in spec.Destinations) without.DestinationId(new Destination(spec.Source, dest.Address, 443));
+        long nodes = 0;
+        for (int n = 0; n < 150; n++)
+        {
+            int a = with.Connect(ids[n % 2], n, out var cw, out int pw, out _);
+            int b = without.Connect(ids[n % 2], n, out var cb, out int pb, out _);
+            Assert.Equal((a, pw), (b, pb));
+            Assert.Equal(0, cb.EhashNodes);
+            nodes += cw.EhashNodes;
+            Assert.Equal(cw with { EhashNodes = 0 }, cb);
+        }
+        Assert.True(nodes > 0, "the host with chains walked no chain node");
+    }
+
     [Theory]
     [InlineData("6.18.44", 1, 10_000)]
     [InlineData("6.18.44", 3, 10_000)]
@@ -171,6 +218,7 @@ public class CompactHostDifferentialTests
                 Namespace = new NamespaceConfig { Range = new PortRange(low, low + 2 * half - 1) },
                 Destinations = [.. Enumerable.Range(0, k).Select(i => new WorkloadDestination(new Ipv4Address(0x0A000002 + (uint)i), 443))],
                 Arrivals = new ArrivalProcess(ArrivalKind.Fixed, 100), Lifetime = LifetimeDistribution.Fixed(1), Seed = (ulong)seed,
+                Calibration = Distinct, // chain nodes weighed: the compact host keeps its chains and counts their nodes
             };
         var ops = Gen.ArrayOf(Gen.Frequency((8, Gen.Constant(-1)), (1, Gen.Choose(0, 1 << 20))));
         int wholePasses = 0;
