@@ -57,11 +57,13 @@ public readonly record struct ScanStatistics(int Count, double Mean, int P50, in
         long spread = (long)max - min;
         int shift = 0;
         while ((spread >> shift) >= Buckets) shift++;
+        int used = (int)(spread >> shift) + 1; // the buckets the values fall in (a narrow spread clears and reads only those)
         Span<int> counts = stackalloc int[Buckets];
+        counts = counts[..used];
         counts.Clear();
         foreach (var v in a) counts[(int)(((long)v - min) >> shift)]++;
         int b50 = -1, b99 = -1, before50 = 0, before99 = 0, acc = 0;
-        for (int b = 0; b < Buckets; b++)
+        for (int b = 0; b < used; b++)
         {
             int c = counts[b];
             if (b50 < 0 && acc + c > k50) { b50 = b; before50 = acc; }
