@@ -169,7 +169,7 @@ internal sealed class CompactHost
         var d = _dests[handle >> PortBits];
         Unlink(d, port);
         Disown(port);
-        if ((port & 1) == (_scanRange.Low & 1)) d.Freed = port;
+        if (_chains is not null && (port & 1) == (_scanRange.Low & 1)) d.Freed = port; // a hint for the chain-record prefetch only
     }
 
     /// <summary>close() into TIME_WAIT at <paramref name="nowMs"/>: the entry stays with its chain position, now in the TIME_WAIT index.</summary>
