@@ -5,9 +5,10 @@ using PortSelection.Model.Simulation;
 namespace PortSelection.Model.Tests.Simulation;
 
 /// <summary>
-/// The simulation's close queue (a two-level timing wheel with a far heap) returns closes in time order, ties in
-/// insertion order, with interleaved operations, for bucket widths, ring sizes and coarse slot counts that put closes in
-/// the bucket being served, in ring buckets, earlier than the scan position, in coarse windows and beyond them.
+/// The simulation's close queue (a timing wheel whose current window is a sorted run, with a late and a far heap)
+/// returns closes in time order, ties in insertion order, with interleaved operations, for bucket widths, window sizes
+/// and coarse slot counts that put closes in the window being read (late), earlier than the latest close served, in
+/// coarse windows and beyond them (far).
 /// </summary>
 public class CloseQueueTests
 {
@@ -40,7 +41,7 @@ public class CloseQueueTests
                 {
                     var expected = model.OrderBy(m => m.Time).ThenBy(m => m.Seq).First();
                     model.Remove(expected);
-                    Assert.Equal(expected.Time, q.PeekTime);
+                    if (expected.Seq % 3 != 0) Assert.Equal(expected.Time, q.PeekTime); // a dequeue with and without a peek first
                     Assert.Equal((expected.Seq, expected.Seq % 7), q.Dequeue());
                 }
                 Assert.Equal(model.Count, q.Count);
@@ -56,8 +57,8 @@ public class CloseQueueSimulationTests
     [InlineData(500.0, 996.0, 300_000)]   // 64 destinations × 8192 ports at 95 %, 500 000 connects/s
     [InlineData(500.0, 15.6, 200_000)]    // one destination at 95 %
     [InlineData(0.3, 50.0, 20_000)]       // slow arrivals, short lifetimes
-    [InlineData(2.0, 60_000.0, 50_000)]   // lifetimes far beyond the ring
-    [InlineData(50.0, 2_000.0, 300_000)]  // two levels (ring of 2^12 buckets, 64 windows) filled and drained many times
+    [InlineData(2.0, 60_000.0, 50_000)]   // lifetimes of a minute: hundreds of windows
+    [InlineData(50.0, 2_000.0, 300_000)]  // windows of 2^12 buckets, 256 of them, filled and drained many times
     public void Sim_like_use_matches_a_priority_queue(double ratePerMs, double meanMs, int events)
     {
         var q = CloseQueue.For(ratePerMs, meanMs);
