@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 /// <summary>
 /// The pending closes of a workload simulation, returned in time order and, for equal times, in insertion order (so a
@@ -33,16 +34,23 @@ internal sealed class CloseQueue
     private long _window = -1;            // the latest window sorted (or passed): later closes of it go to the late heap
     // coarse level: windows _window + 1 .. _window + coarse − 1, each a list of chunks (slot = window & coarse mask)
     private readonly int _coarseMask;
-    private readonly int[] _chunkHead, _chunkTail, _tailCount;
+    private readonly Slot[] _slots;
     private Item[] _chunks = new Item[ChunkSize * 4];
     private int[] _chunkNext = new int[4];
     private int _freeChunk = -1, _usedChunks, _coarseCount;
     private readonly Heap _late = new(), _far = new();
     private double _lateMin = double.PositiveInfinity, _farMin = double.PositiveInfinity; // the heaps' earliest times (+∞ when empty)
     private long _sequence;
-    private bool _coarseMinKnown;         // the earliest coarse time (of the first non-empty window) is known:
-    private long _coarseMinWindow;
-    private double _coarseMin;
+
+    /// <summary>A coarse window: its chunk list, the closes in it and the earliest one's time (32 bytes: never across two cache lines).</summary>
+    [StructLayout(LayoutKind.Sequential, Size = 32)]
+    private struct Slot
+    {
+        public double Min;
+        public int Head, Tail, TailCount, Count;
+
+        public static Slot Empty => new() { Min = double.PositiveInfinity, Head = -1, Tail = -1 };
+    }
 
     private struct Item
     {
@@ -66,11 +74,8 @@ internal sealed class CloseQueue
         int m = 2;
         while (m < windows && m < (1 << 16)) m <<= 1;
         _coarseMask = m - 1;
-        _chunkHead = new int[m];
-        _chunkTail = new int[m];
-        _tailCount = new int[m];
-        Array.Fill(_chunkHead, -1);
-        Array.Fill(_chunkTail, -1);
+        _slots = new Slot[m];
+        Array.Fill(_slots, Slot.Empty);
     }
 
     /// <summary>
@@ -109,7 +114,7 @@ internal sealed class CloseQueue
     private double PeekSlow()
     {
         double near = _runPos < _runEnd ? _run[_runPos].Time
-            : _late.Count == 0 && _coarseCount > 0 ? CoarseMinTime()
+            : _late.Count == 0 && _coarseCount > 0 ? CoarseMinTime(out _)
             : double.PositiveInfinity;
         return Math.Min(near, Math.Min(_lateMin, _farMin));
     }
@@ -152,7 +157,7 @@ internal sealed class CloseQueue
     {
         // The present has reached the earliest close: when that is in the coarse level, its window is sorted now (not
         // earlier: a close added to a window already sorted goes to the late heap).
-        if (_runPos == _runEnd && _late.Count == 0 && _coarseCount > 0 && !(_farMin < CoarseMinTime())) Sort(_coarseMinWindow);
+        if (_runPos == _runEnd && _late.Count == 0 && _coarseCount > 0 && !(_farMin < CoarseMinTime(out long window))) Sort(window);
         // On a tie the far heap's close is the oldest, then the run's, then the late heap's (see remarks).
         int source = -1; // 0 run, 1 late, 2 far
         double best = double.PositiveInfinity;
@@ -194,33 +199,21 @@ internal sealed class CloseQueue
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private long BucketOf(double time) => (long)Math.Floor(time * _perWidth);
 
-    /// <summary>The earliest time of the coarse level (which must not be empty): that of its first non-empty window.</summary>
-    private double CoarseMinTime()
+    /// <summary>The earliest time of the coarse level (which must not be empty): that of its first non-empty window, <paramref name="window"/>.</summary>
+    private double CoarseMinTime(out long window)
     {
-        if (_coarseMinKnown) return _coarseMin;
         long w = _window + 1;
-        while (_chunkHead[(int)(w & _coarseMask)] < 0) w++;
-        int slot = (int)(w & _coarseMask);
-        double min = double.PositiveInfinity;
-        for (int chunk = _chunkHead[slot]; chunk >= 0; chunk = _chunkNext[chunk])
-        {
-            int n = chunk == _chunkTail[slot] ? _tailCount[slot] : ChunkSize;
-            for (int i = chunk << ChunkBits, end = i + n; i < end; i++) min = Math.Min(min, _chunks[i].Time);
-        }
-        _coarseMinWindow = w;
-        _coarseMinKnown = true;
-        return _coarseMin = min;
+        while (_slots[(int)(w & _coarseMask)].Count == 0) w++;
+        window = w;
+        return _slots[(int)(w & _coarseMask)].Min;
     }
 
     /// <summary>Window <paramref name="window"/>'s closes (its chunk list) sorted into the run, in time then insertion order.</summary>
     private void Sort(long window)
     {
         _window = window;
-        _coarseMinKnown = false;
-        int slot = (int)(window & _coarseMask);
-        int n = 0;
-        for (int chunk = _chunkHead[slot]; chunk >= 0; chunk = _chunkNext[chunk])
-            n += chunk == _chunkTail[slot] ? _tailCount[slot] : ChunkSize;
+        ref var slot = ref _slots[(int)(window & _coarseMask)];
+        int n = slot.Count;
         if (_bucketOf.Length < n)
         {
             int size = Math.Max(n, 2 * _bucketOf.Length);
@@ -233,9 +226,9 @@ internal sealed class CloseQueue
         int mask = starts.Length - 2;
         var bucketOf = _bucketOf;
         int k = 0;
-        for (int chunk = _chunkHead[slot]; chunk >= 0; chunk = _chunkNext[chunk])
+        for (int chunk = slot.Head; chunk >= 0; chunk = _chunkNext[chunk])
         {
-            int c = chunk == _chunkTail[slot] ? _tailCount[slot] : ChunkSize;
+            int c = chunk == slot.Tail ? slot.TailCount : ChunkSize;
             for (int i = chunk << ChunkBits, end = i + c; i < end; i++, k++)
             {
                 int b = (int)(BucketOf(_chunks[i].Time) - base0) & mask; // in the window: 0 .. ring − 1
@@ -246,17 +239,16 @@ internal sealed class CloseQueue
         for (int b = 1; b < starts.Length; b++) starts[b] += starts[b - 1];
         var run = _run;
         k = 0;
-        for (int chunk = _chunkHead[slot]; chunk >= 0;)
+        for (int chunk = slot.Head; chunk >= 0;)
         {
-            int c = chunk == _chunkTail[slot] ? _tailCount[slot] : ChunkSize;
+            int c = chunk == slot.Tail ? slot.TailCount : ChunkSize;
             for (int i = chunk << ChunkBits, end = i + c; i < end; i++, k++) run[starts[bucketOf[k]]++] = _chunks[i];
             int next = _chunkNext[chunk];
             _chunkNext[chunk] = _freeChunk;
             _freeChunk = chunk;
             chunk = next;
         }
-        _chunkHead[slot] = _chunkTail[slot] = -1;
-        _tailCount[slot] = 0;
+        slot = Slot.Empty;
         _coarseCount -= n;
         // Within a bucket (about one close each) an insertion sort; strict comparison keeps ties in insertion order.
         for (int i = 1; i < n; i++)
@@ -278,14 +270,10 @@ internal sealed class CloseQueue
     /// <summary>Appends a close to the chunk list of coarse window <paramref name="window"/>.</summary>
     private void AddCoarse(long window, double time, int socket, int dest)
     {
-        if (_coarseMinKnown && (window < _coarseMinWindow || (window == _coarseMinWindow && time < _coarseMin)))
-        {
-            _coarseMin = time; // an earlier window than the first non-empty one was empty
-            _coarseMinWindow = window;
-        }
-        int slot = (int)(window & _coarseMask);
-        int tail = _chunkTail[slot];
-        int k = _tailCount[slot];
+        ref var slot = ref _slots[(int)(window & _coarseMask)];
+        if (time < slot.Min) slot.Min = time;
+        int tail = slot.Tail;
+        int k = slot.TailCount;
         if (tail < 0 || k == ChunkSize)
         {
             int chunk;
@@ -304,13 +292,14 @@ internal sealed class CloseQueue
                 chunk = _usedChunks++;
             }
             _chunkNext[chunk] = -1;
-            if (tail < 0) _chunkHead[slot] = chunk;
+            if (tail < 0) slot.Head = chunk;
             else _chunkNext[tail] = chunk;
-            _chunkTail[slot] = tail = chunk;
+            slot.Tail = tail = chunk;
             k = 0;
         }
         _chunks[(tail << ChunkBits) + k] = new Item { Time = time, Socket = socket, Dest = dest };
-        _tailCount[slot] = k + 1;
+        slot.TailCount = k + 1;
+        slot.Count++;
         _coarseCount++;
     }
 
