@@ -223,6 +223,7 @@ public static class FastConnectScan
         // words and blocks of bucket present (bhash cost), live and TIME_WAIT (ehash cost)
         private ulong[] _r, _b, _wNoTs, _wFw2;
         private PortCostMap.WordData[] _t, _l, _w;
+        private ulong[] _tB, _lB, _wB; // the member words of T, L and TIME_WAIT
         private PortCostMap.BlockData[] _tBlocks, _lBlocks, _wBlocks;
         private int[] _bBlockCount;
         private PortCostMap _twCost;
@@ -275,6 +276,9 @@ public static class FastConnectScan
             _t = bix.Present.WordsArray;
             _l = live.WordsArray;
             _w = timeWait.Ports.WordsArray;
+            _tB = bix.Present.BitsArray;
+            _lB = live.BitsArray;
+            _wB = timeWait.Ports.BitsArray;
             _wNoTs = timeWait.NoTimestampsArray;
             _wFw2 = timeWait.FinWait2Array;
             _twCost = timeWait.Ports;
@@ -320,8 +324,7 @@ public static class FastConnectScan
         {
             var t = _bnCost;
             var l = _enCost;
-            ref var t0 = ref MemoryMarshal.GetArrayDataReference(t.WordsArray);
-            ref var l0 = ref MemoryMarshal.GetArrayDataReference(l.WordsArray);
+            var s = new LeanWords(t, l);
             long bn = 0, en = 0;
             int wa = lo >> 6, wb = (hi - 1) >> 6;
             ulong head = TP.Full & (~0UL << (lo & 63));
@@ -329,14 +332,14 @@ public static class FastConnectScan
             if (wa == wb) head &= tail;
             if (head != TP.Full || wa == wb)
             {
-                if (!PartLive(ref Unsafe.Add(ref t0, wa), ref Unsafe.Add(ref l0, wa), t, l, wa, head, ref bn, ref en)) return false;
+                if (!PartLive(in s, t, l, wa, head, ref bn, ref en)) return false;
                 wa++;
             }
             if (wa <= wb)
             {
                 if (tail != TP.Full)
                 {
-                    if (!PartLive(ref Unsafe.Add(ref t0, wb), ref Unsafe.Add(ref l0, wb), t, l, wb, tail, ref bn, ref en)) return false;
+                    if (!PartLive(in s, t, l, wb, tail, ref bn, ref en)) return false;
                 }
                 else wb++;
             }
@@ -344,7 +347,7 @@ public static class FastConnectScan
             var sums = new LeanSums(t, l);
             int w = wa;
             for (; w < wb && (w & 7) != 0; w++)
-                if (!WordLive<TP>(ref Unsafe.Add(ref t0, w), ref Unsafe.Add(ref l0, w), ref bn, ref en)) return false;
+                if (!WordLive<TP>(in s, w, ref bn, ref en)) return false;
             for (; w + 8 <= wb && (w & 63) != 0; w += 8)
                 if (!GroupLive<TP>(ref sums.TBlocks[w >> 3], ref sums.LBlocks[w >> 3], TP.PerWord << 3, ref bn, ref en)) return false;
             for (; w + 64 <= wb; w += 64)
@@ -352,25 +355,25 @@ public static class FastConnectScan
             for (; w + 8 <= wb; w += 8)
                 if (!GroupLive<TP>(ref sums.TBlocks[w >> 3], ref sums.LBlocks[w >> 3], TP.PerWord << 3, ref bn, ref en)) return false;
             for (; w < wb; w++)
-                if (!WordLive<TP>(ref Unsafe.Add(ref t0, w), ref Unsafe.Add(ref l0, w), ref bn, ref en)) return false;
+                if (!WordLive<TP>(in s, w, ref bn, ref en)) return false;
             _leanN += (int)ports;
             _leanBn += (int)bn;
             _leanEn += (int)en;
             return true;
 
-            static bool PartLive(ref PortCostMap.WordData tw, ref PortCostMap.WordData lw, PortCostMap t, PortCostMap l, int w, ulong mask, ref long bn, ref long en)
+            static bool PartLive(in LeanWords s, PortCostMap t, PortCostMap l, int w, ulong mask, ref long bn, ref long en)
             {
-                if ((mask & ~(T.UnitBuckets ? lw.Bits : tw.Bits & lw.Bits)) != 0) return false;
-                if (!T.UnitBuckets) bn += t.CostOf(ref tw, w, mask);
-                en += l.CostOf(ref lw, w, mask);
+                if ((mask & ~s.Live(w)) != 0) return false;
+                if (!T.UnitBuckets && s.TCosts) bn += t.CostOf(ref s.TWord(w), w, mask);
+                if (s.LCosts) en += l.CostOf(ref s.LWord(w), w, mask);
                 return true;
             }
 
-            static bool WordLive<TQ>(ref PortCostMap.WordData tw, ref PortCostMap.WordData lw, ref long bn, ref long en) where TQ : struct, IParity
+            static bool WordLive<TQ>(in LeanWords s, int w, ref long bn, ref long en) where TQ : struct, IParity
             {
-                if ((TQ.Full & ~(T.UnitBuckets ? lw.Bits : tw.Bits & lw.Bits)) != 0) return false;
-                if (!T.UnitBuckets) bn += TQ.Of(PortCostMap.WordSums(ref tw));
-                en += TQ.Of(PortCostMap.WordSums(ref lw));
+                if ((TQ.Full & ~s.Live(w)) != 0) return false;
+                if (!T.UnitBuckets && s.TCosts) bn += TQ.Of(PortCostMap.WordSums(ref s.TWord(w)));
+                if (s.LCosts) en += TQ.Of(PortCostMap.WordSums(ref s.LWord(w)));
                 return true;
             }
 
@@ -422,7 +425,7 @@ public static class FastConnectScan
                     full = (p & 1) == 0 ? EvenMask : OddMask;
                     m &= full;
                 }
-                ulong stop = m & ~(_r[w] | _b[w] | ((_l[w].Bits | TwBusy(w)) & _t[w].Bits));
+                ulong stop = m & ~(_r[w] | _b[w] | ((_lB[w] | TwBusy(w)) & _tB[w]));
                 if (stop == 0)
                 {
                     Skip(w, m, full);
@@ -435,7 +438,7 @@ public static class FastConnectScan
                 int bit = BitOperations.TrailingZeroCount(stop);
                 Skip(w, m & ((1UL << bit) - 1), full);
                 int sp = (w << 6) | bit;
-                if ((_w[w].Bits & _t[w].Bits & (1UL << bit)) != 0 && !tables.TimeWaitUnique(sp))
+                if ((_wB[w] & _tB[w] & (1UL << bit)) != 0 && !tables.TimeWaitUnique(sp))
                 {
                     Skip(w, 1UL << bit, full); // a TIME_WAIT 4-tuple too young: busy, like the reference
                     p = sp + step;
@@ -477,8 +480,7 @@ public static class FastConnectScan
             int wEnd = (TP.Full & ~lastMask) == 0 ? lastW + 1 : lastW;
             var t = _bnCost;
             var l = _enCost;
-            ref var t0 = ref MemoryMarshal.GetArrayDataReference(t.WordsArray);
-            ref var l0 = ref MemoryMarshal.GetArrayDataReference(l.WordsArray);
+            var s = new LeanWords(t, l);
             var sums = new LeanSums(t, l);
             long n = 0, bn = 0, en = 0;
             int w = port0 >> 6;
@@ -488,25 +490,23 @@ public static class FastConnectScan
                 if (m == TP.Full)
                 {
                     // from a word boundary: whole words, blocks and superblocks while they are all live
-                    w = SkipLive<TP>(ref t0, ref l0, in sums, w, wEnd, ref n, ref bn, ref en);
+                    w = SkipLive<TP>(in s, in sums, w, wEnd, ref n, ref bn, ref en);
                     if (w > lastW) break;
                 }
                 if (w == lastW) m &= lastMask;
-                ref var tw = ref Unsafe.Add(ref t0, w);
-                ref var lw = ref Unsafe.Add(ref l0, w);
-                ulong stop = m & ~(T.UnitBuckets ? lw.Bits : tw.Bits & lw.Bits); // with unit buckets L ⊆ T
+                ulong stop = m & ~s.Live(w); // with unit buckets L ⊆ T
                 ulong skipped = stop == 0 ? m : m & ((stop & (0UL - stop)) - 1); // the candidates before the first stop
                 if (skipped == TP.Full)
                 {
                     n += TP.PerWord;
-                    if (!T.UnitBuckets) bn += TP.Of(PortCostMap.WordSums(ref tw));
-                    en += TP.Of(PortCostMap.WordSums(ref lw));
+                    if (!T.UnitBuckets && s.TCosts) bn += TP.Of(PortCostMap.WordSums(ref s.TWord(w)));
+                    if (s.LCosts) en += TP.Of(PortCostMap.WordSums(ref s.LWord(w)));
                 }
                 else if (skipped != 0)
                 {
                     n += BitOperations.PopCount(skipped);
-                    if (!T.UnitBuckets) bn += t.CostOf(ref tw, w, skipped);
-                    en += l.CostOf(ref lw, w, skipped);
+                    if (!T.UnitBuckets && s.TCosts) bn += t.CostOf(ref s.TWord(w), w, skipped);
+                    if (s.LCosts) en += l.CostOf(ref s.LWord(w), w, skipped);
                 }
                 if (stop != 0)
                 {
@@ -538,7 +538,7 @@ public static class FastConnectScan
         /// returns the first word not skipped (<paramref name="wEnd"/> when all were).
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static int SkipLive<TP>(ref PortCostMap.WordData t0, ref PortCostMap.WordData l0, in LeanSums sums,
+        private static int SkipLive<TP>(in LeanWords s, in LeanSums sums,
             int w, int wEnd, ref long n, ref long bn, ref long en) where TP : struct, IParity
         {
             ref var tb0 = ref MemoryMarshal.GetArrayDataReference(sums.TBlocks);
@@ -572,18 +572,37 @@ public static class FastConnectScan
                         continue;
                     }
                 }
-                ref var tw = ref Unsafe.Add(ref t0, w);
-                ref var lw = ref Unsafe.Add(ref l0, w);
-                if ((TP.Full & ~(T.UnitBuckets ? lw.Bits : tw.Bits & lw.Bits)) != 0) break;
+                if ((TP.Full & ~s.Live(w)) != 0) break;
                 nn += TP.PerWord;
-                if (!T.UnitBuckets) b += TP.Of(PortCostMap.WordSums(ref tw));
-                e += TP.Of(PortCostMap.WordSums(ref lw));
+                if (!T.UnitBuckets && s.TCosts) b += TP.Of(PortCostMap.WordSums(ref s.TWord(w)));
+                if (s.LCosts) e += TP.Of(PortCostMap.WordSums(ref s.LWord(w)));
                 w++;
             }
             n += nn;
             bn += b;
             en += e;
             return w;
+        }
+
+        /// <summary>
+        /// The member words and word records of T and L (the arrays cover every port: indexes need no check); a map's
+        /// records are read only when it has costs (else every cost is 0).
+        /// </summary>
+        private readonly ref struct LeanWords(PortCostMap t, PortCostMap l)
+        {
+            private readonly ref ulong _tBits = ref MemoryMarshal.GetArrayDataReference(t.BitsArray);
+            private readonly ref ulong _lBits = ref MemoryMarshal.GetArrayDataReference(l.BitsArray);
+            private readonly ref PortCostMap.WordData _t0 = ref MemoryMarshal.GetArrayDataReference(t.WordsArray);
+            private readonly ref PortCostMap.WordData _l0 = ref MemoryMarshal.GetArrayDataReference(l.WordsArray);
+            public readonly bool TCosts = t.HasCosts, LCosts = l.HasCosts;
+
+            /// <summary>The ports of word <paramref name="w"/> live to the destination (L ∩ T; with unit buckets L ⊆ T).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public ulong Live(int w) => T.UnitBuckets ? Unsafe.Add(ref _lBits, w) : Unsafe.Add(ref _tBits, w) & Unsafe.Add(ref _lBits, w);
+
+            public ref PortCostMap.WordData TWord(int w) => ref Unsafe.Add(ref _t0, w);
+
+            public ref PortCostMap.WordData LWord(int w) => ref Unsafe.Add(ref _l0, w);
         }
 
         /// <summary>The block and superblock records of T and L (the arrays cover every port: indexes need no check).</summary>
@@ -605,6 +624,9 @@ public static class FastConnectScan
             ref var t0 = ref MemoryMarshal.GetArrayDataReference(_t);
             ref var l0 = ref MemoryMarshal.GetArrayDataReference(_l);
             ref var tw0 = ref MemoryMarshal.GetArrayDataReference(_w);
+            ref ulong tB0 = ref MemoryMarshal.GetArrayDataReference(_tB);
+            ref ulong lB0 = ref MemoryMarshal.GetArrayDataReference(_lB);
+            ref ulong wB0 = ref MemoryMarshal.GetArrayDataReference(_wB);
             // full: even ports (parity 0), odd ports (parity 1) or all (both word sums).
             int q = full == EvenMask ? 0 : full == OddMask ? 1 : -1;
             long reserved = 0, bound = 0, live = 0, tw = 0, bnodes = 0, enodes = 0, twNodes = 0, twBnodes = 0;
@@ -619,8 +641,8 @@ public static class FastConnectScan
                 ref var tWord = ref Unsafe.Add(ref t0, w);
                 ref var lWord = ref Unsafe.Add(ref l0, w);
                 ref var wWord = ref Unsafe.Add(ref tw0, w);
-                ulong r = Unsafe.Add(ref r0, w) & full, b = Unsafe.Add(ref b0, w), t = tWord.Bits, lv = lWord.Bits;
-                ulong wv = wWord.Bits & full;
+                ulong r = Unsafe.Add(ref r0, w) & full, b = Unsafe.Add(ref b0, w), t = Unsafe.Add(ref tB0, w), lv = Unsafe.Add(ref lB0, w);
+                ulong wv = Unsafe.Add(ref wB0, w) & full;
                 ulong twb = wv == 0 ? 0 : TwBusy(w);
                 if ((full & ~(r | b | ((lv | twb) & t))) != 0) break;
                 ulong nr = full & ~r;
@@ -729,7 +751,7 @@ public static class FastConnectScan
         /// </summary>
         private readonly ulong TwBusy(int w)
         {
-            ulong tw = _w[w].Bits;
+            ulong tw = _wB[w];
             if (tw == 0 || _twNever) return tw;
             return tw & (_wNoTs[w] | (_fw2Never ? _wFw2[w] : 0));
         }
@@ -745,7 +767,7 @@ public static class FastConnectScan
             ulong nr = m & ~r;                 // not reserved: all have a bucket
             ulong b = _b[w] & nr;              // BindOwned
             ulong c = nr & ~b;                 // ConnectOwned with a live or TIME_WAIT 4-tuple
-            ulong tw = c & _w[w].Bits;         // TIME_WAIT
+            ulong tw = c & _wB[w];             // TIME_WAIT
             ulong l = c & ~tw;                 // live
             int nb = BitOperations.PopCount(b), nl = BitOperations.PopCount(l), nt = tw == 0 ? 0 : BitOperations.PopCount(tw);
             int failed = nb + nl + nt;
@@ -772,9 +794,9 @@ public static class FastConnectScan
             if (failed == 0) return;
             if (m == full)
             {
-                N.BhashNodes += WordSum(_t[w], full) - _bnCost.CostOf(w, r & _t[w].Bits);
-                if (nl != 0) N.EhashNodes += WordSum(_l[w], full) - _enCost.CostOf(w, m & _l[w].Bits & ~l);
-                if (nt != 0) N.EhashNodes += WordSum(_w[w], full) - _twCost.CostOf(w, m & _w[w].Bits & ~tw);
+                N.BhashNodes += WordSum(_t[w], full) - _bnCost.CostOf(w, r & _tB[w]);
+                if (nl != 0) N.EhashNodes += WordSum(_l[w], full) - _enCost.CostOf(w, m & _lB[w] & ~l);
+                if (nt != 0) N.EhashNodes += WordSum(_w[w], full) - _twCost.CostOf(w, m & _wB[w] & ~tw);
             }
             else
             {

@@ -12,12 +12,14 @@ namespace PortSelection.Model.Tables;
 /// <remarks>
 /// Maintained by <see cref="BindTable"/> and <see cref="EstablishedTable"/> on every insertion and removal; read by
 /// <see cref="Selection.FastConnectScan"/>. Costs are chain positions (1-based, newest first) as counted by the
-/// tables' <c>Find(…, out nodesWalked)</c>. Layout: everything a word needs — its member bits, the binary digits of
-/// its ports' costs as four bit planes (costs below 16; a larger cost sets the port's bit in a fifth plane and is kept
-/// exactly in a side array), the two parity sums — sits together in one 64-byte record, and the four sums of a
-/// 512-port block in one 16-byte record (the same four over a 4096-port superblock too), so that an update, a cost
-/// read or a skipped word touches one record per level instead of one line per array; the cost of any subset of a
-/// word is five popcounts (<see cref="CostOf(int, ulong)"/>).
+/// tables' <c>Find(…, out nodesWalked)</c>. Layout: the member bits in one dense array of words (a range of 8,192
+/// ports is 1 KB); the cost a word needs — the binary digits of its ports' costs as four bit planes (costs below 16; a
+/// larger cost sets the port's bit in a fifth plane and is kept exactly in a side array), the two parity sums — in
+/// one 64-byte record, and the four sums of a 512-port block in one 16-byte record (the same four over a 4096-port
+/// superblock too), so that an update, a cost read or a skipped word touches one record per level instead of one line
+/// per array; the cost of any subset of a word is five popcounts (<see cref="CostOf(int, ulong)"/>). Until a member
+/// has a cost other than 0 (<see cref="HasCosts"/>: a simulation that keeps no chain positions never gives one) the
+/// records stay clear and nothing reads or writes them: the map is its bit words and member counts.
 /// </remarks>
 public sealed class PortCostMap
 {
@@ -36,7 +38,9 @@ public sealed class PortCostMap
     /// <summary>The first cost not held in the bit planes (kept in the side array instead).</summary>
     private const int BigCost = 16;
 
+    private readonly ulong[] _bits = new ulong[Words];        // the members, 64 ports a word (8 bytes a word: a range's words share few lines)
     private readonly WordData[] _words = new WordData[Words];
+    private bool _costs;                                       // a member has had a cost other than 0 (until then every record is clear)
     private readonly BlockData[] _blocks = new BlockData[Blocks];
     private readonly BlockData[] _supers = new BlockData[65536 >> SuperShift]; // the block record summed over 8 blocks
     private const int BigChunkShift = 10;                                    // costs ≥ 16 in chunks of 1024 ports,
@@ -49,7 +53,6 @@ public sealed class PortCostMap
     [StructLayout(LayoutKind.Sequential)]
     internal struct WordData
     {
-        public ulong Bits;
         public ulong P0;
         public ulong P1;
         public ulong P2;
@@ -57,7 +60,7 @@ public sealed class PortCostMap
         public ulong Big;
         public int Cost0;
         public int Cost1;
-        private readonly long _pad; // 64 bytes
+        private readonly long _pad0, _pad1; // 64 bytes
 
         /// <summary>The cost sum of parity <paramref name="q"/> (0 even, 1 odd).</summary>
         public readonly int CostOfParity(int q) => q == 0 ? Cost0 : Cost1;
@@ -83,7 +86,14 @@ public sealed class PortCostMap
     public int BlockCost(int k, int q) => q == 0 ? _blocks[k].Cost0 : _blocks[k].Cost1;
 
     /// <summary>The members of word <paramref name="w"/> (bit <c>p &amp; 63</c> of word <c>p &gt;&gt; 6</c>).</summary>
-    public ulong BitsOf(int w) => _words[w].Bits;
+    public ulong BitsOf(int w) => _bits[w];
+
+    /// <summary>
+    /// True once a member has had a cost other than 0. Until then every cost, word sum and block cost sum is 0 and the
+    /// word records are clear: updates and reads leave them alone (a map of members only touches its bit words and
+    /// member counts).
+    /// </summary>
+    internal bool HasCosts => _costs;
 
     /// <summary>Ports of word <paramref name="w"/> whose cost is not 1 (members or not; a non-member's cost is 0).</summary>
     public ulong ExtraOf(int w)
@@ -96,7 +106,7 @@ public sealed class PortCostMap
     public int WordCost(int w, int q) => _words[w].CostOfParity(q);
 
     /// <summary>Cost summed over the members <paramref name="members"/> of word <paramref name="w"/> (all must be members).</summary>
-    public int CostOf(int w, ulong members) => CostOf(ref _words[w], w, members);
+    public int CostOf(int w, ulong members) => _costs ? CostOf(ref _words[w], w, members) : 0;
 
     /// <summary>
     /// <see cref="CostOf(int, ulong)"/> with the word record at hand: the ports' cost digits counted plane by plane, plus
@@ -139,7 +149,7 @@ public sealed class PortCostMap
     internal static ulong BlockSums(ref BlockData d) => Unsafe.As<int, ulong>(ref d.Cost0);
 
     /// <summary>The cost of <paramref name="port"/> (0 for non-members).</summary>
-    public int CostAt(int port) => CostIn(ref _words[port >> 6], port);
+    public int CostAt(int port) => _costs ? CostIn(ref _words[port >> 6], port) : 0;
 
     /// <summary>The cost of <paramref name="port"/>, whose word record is <paramref name="w"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -190,6 +200,7 @@ public sealed class PortCostMap
     private ref int BigSlot(int port) => ref _big[port >> BigChunkShift]![port & ((1 << BigChunkShift) - 1)];
 
     internal WordData[] WordsArray => _words;
+    internal ulong[] BitsArray => _bits;
     internal BlockData[] BlocksArray => _blocks;
     internal BlockData[] SupersArray => _supers;
 
@@ -246,28 +257,30 @@ public sealed class PortCostMap
         get => Unsafe.As<int, ulong>(ref _total.Count0);
     }
 
-    /// <summary>A hint: <paramref name="port"/>'s word record is needed soon (fetched into the cache).</summary>
+    /// <summary>A hint: <paramref name="port"/>'s member word (and word record, once there are costs) is needed soon (fetched into the cache).</summary>
     internal unsafe void Prefetch(int port)
     {
-        if (System.Runtime.Intrinsics.X86.Sse.IsSupported)
-            System.Runtime.Intrinsics.X86.Sse.Prefetch0(Unsafe.AsPointer(ref _words[(port >> 6) & (Words - 1)]));
+        if (!System.Runtime.Intrinsics.X86.Sse.IsSupported) return;
+        int w = (port >> 6) & (Words - 1);
+        System.Runtime.Intrinsics.X86.Sse.Prefetch0(Unsafe.AsPointer(ref _bits[w]));
+        if (_costs) System.Runtime.Intrinsics.X86.Sse.Prefetch0(Unsafe.AsPointer(ref _words[w]));
     }
 
     /// <summary>True when <paramref name="port"/> is a member.</summary>
-    public bool Contains(int port) => (_words[port >> 6].Bits & (1UL << (port & 63))) != 0;
+    public bool Contains(int port) => (_bits[port >> 6] & (1UL << (port & 63))) != 0;
 
     /// <summary>Adds or removes <paramref name="port"/>; a removed port's cost drops to 0.</summary>
     public void Set(int port, bool member)
     {
         ulong bit = 1UL << (port & 63);
-        ref var w = ref _words[port >> 6];
-        bool had = (w.Bits & bit) != 0;
+        ref ulong bits = ref _bits[port >> 6];
+        bool had = (bits & bit) != 0;
         if (had == member) return;
         ref var b = ref _blocks[port >> BlockShift];
         ref var sb = ref _supers[port >> SuperShift];
         int d = member ? 1 : -1;
-        if (member) w.Bits |= bit;
-        else w.Bits &= ~bit;
+        if (member) bits |= bit;
+        else bits &= ~bit;
         Count += d;
         int q = port & 1;
         ParityCount(ref b, q) += d;
@@ -281,19 +294,24 @@ public sealed class PortCostMap
     public void Add(int port, int cost)
     {
         ulong bit = 1UL << (port & 63);
-        ref var w = ref _words[port >> 6];
-        if ((w.Bits & bit) != 0)
+        ref ulong bits = ref _bits[port >> 6];
+        if ((bits & bit) != 0)
         {
             SetCost(port, cost);
             return;
         }
-        WriteCost(ref w, port, cost); // 0 before: a non-member's cost
-        w.Bits |= bit;
+        int q = port & 1;
+        if ((cost | (_costs ? 1 : 0)) != 0) // else every record stays clear
+        {
+            _costs |= cost != 0;
+            ref var w = ref _words[port >> 6];
+            WriteCost(ref w, port, cost); // 0 before: a non-member's cost
+            ParityCost(ref w, q) += cost;
+        }
+        bits |= bit;
         Count++;
         ref var b = ref _blocks[port >> BlockShift];
         ref var sb = ref _supers[port >> SuperShift];
-        int q = port & 1;
-        ParityCost(ref w, q) += cost;
         ParityCount(ref b, q)++;
         ParityCost(ref b, q) += cost;
         ParityCount(ref sb, q)++;
@@ -310,16 +328,21 @@ public sealed class PortCostMap
     public void Remove(int port)
     {
         ulong bit = 1UL << (port & 63);
-        ref var w = ref _words[port >> 6];
-        if ((w.Bits & bit) == 0) return;
-        int cost = CostIn(ref w, port);
-        WriteCost(ref w, port, 0);
-        w.Bits &= ~bit;
+        ref ulong bits = ref _bits[port >> 6];
+        if ((bits & bit) == 0) return;
+        int q = port & 1;
+        int cost = 0;
+        if (_costs)
+        {
+            ref var w = ref _words[port >> 6];
+            cost = CostIn(ref w, port);
+            WriteCost(ref w, port, 0);
+            ParityCost(ref w, q) -= cost;
+        }
+        bits &= ~bit;
         Count--;
         ref var b = ref _blocks[port >> BlockShift];
         ref var sb = ref _supers[port >> SuperShift];
-        int q = port & 1;
-        ParityCost(ref w, q) -= cost;
         ParityCount(ref b, q)--;
         ParityCost(ref b, q) -= cost;
         ParityCount(ref sb, q)--;
@@ -335,6 +358,7 @@ public sealed class PortCostMap
     /// <summary>Sets the cost of <paramref name="port"/> (keeps the word and block sums current).</summary>
     public void SetCost(int port, int cost)
     {
+        if (!_costs && cost == 0) return; // every cost is 0 already
         ref var w = ref _words[port >> 6];
         int d = cost - CostIn(ref w, port);
         if (d != 0) ChangeCost(ref w, port, cost, d);
@@ -349,6 +373,7 @@ public sealed class PortCostMap
 
     private void ChangeCost(ref WordData w, int port, int cost, int d)
     {
+        _costs = true;
         WriteCost(ref w, port, cost);
         ref var b = ref _blocks[port >> BlockShift];
         ref var sb = ref _supers[port >> SuperShift];

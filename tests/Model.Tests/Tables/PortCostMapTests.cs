@@ -5,9 +5,10 @@ using PortSelection.Model.Tables;
 namespace PortSelection.Model.Tests.Tables;
 
 /// <summary>
-/// <see cref="PortCostMap"/>: after random insertions, removals and cost changes, the member bitmap, the per-word and
-/// per-block sums, <see cref="PortCostMap.CostAt"/> and <see cref="PortCostMap.CostOf"/> (cost digits counted plane by plane, costs of 16
-/// and more looked up) agree with a plain map.
+/// <see cref="PortCostMap"/>: after random insertions, removals and cost changes — from a first cost other than 0 on
+/// (before it, a map of members only leaves its word records alone) — the member bitmap, the per-word and per-block
+/// sums, <see cref="PortCostMap.CostAt"/> and <see cref="PortCostMap.CostOf"/> (cost digits counted plane by plane,
+/// costs of 16 and more looked up) agree with a plain map.
 /// </summary>
 public class PortCostMapTests
 {
@@ -20,12 +21,17 @@ public class PortCostMapTests
                 from cost in Gen.Frequency((6, Gen.Constant(1)), (2, Gen.Choose(2, 5)), (1, Gen.Constant(0)), (1, Gen.Choose(6, 40)))
                 select (kind, port, cost), 300)
             from masks in Gen.ArrayOf(ArbMap.Default.GeneratorFor<ulong>(), 8)
-            select (ops, masks)), t =>
+            from zeroUntil in Gen.Frequency((1, Gen.Constant(0)), (2, Gen.Choose(0, 300))) // a prefix of members only (cost 0)
+            select (ops, masks, zeroUntil)), t =>
         {
             var map = new PortCostMap();
             var plain = new Dictionary<int, int>();
-            foreach (var (kind, port, cost) in t.ops)
+            bool costs = false; // a cost other than 0 was ever given
+            for (int i = 0; i < t.ops.Length; i++)
             {
+                var (kind, port, cost) = t.ops[i];
+                if (i < t.zeroUntil) cost = 0;
+                if (kind != 1 && cost != 0 && (kind == 0 || plain.ContainsKey(port))) costs = true;
                 // Set + SetCost, or Add; Set(false) or Remove (chosen by a port bit, so both meet the same ports).
                 if (kind == 0 && (port & 2) == 0) { map.Set(port, true); plain.TryAdd(port, 0); map.SetCost(port, cost); plain[port] = cost; }
                 else if (kind == 0) { map.Add(port, cost); plain[port] = cost; }
@@ -33,6 +39,7 @@ public class PortCostMapTests
                 else if (kind == 1) { map.Remove(port); plain.Remove(port); }
                 else if (plain.ContainsKey(port) && (port & 4) == 0) { map.SetCost(port, cost); plain[port] = cost; }
                 else if (plain.TryGetValue(port, out int had)) { map.AddCost(port, cost - had); plain[port] = cost; } // a chain position moving
+                Assert.Equal(costs, map.HasCosts); // until then the word records are left alone
             }
             Assert.Equal(plain.Count, map.Count);
             for (int w = 1000 >> 6; w <= 1300 >> 6; w++)
