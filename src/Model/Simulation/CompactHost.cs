@@ -224,9 +224,10 @@ internal sealed class CompactHost
         var d = _dests[destinationId];
         int last = d.LastPort;
         d.Live.Prefetch(last);
+        if (_chains is null) return; // the live index's member words: 1 KB for 8,192 ports, the next word on the same line mostly
         d.Live.Prefetch(last + 64);
         uint remaining = (uint)_scanRange.Count & ~1u;
-        if (_chains is null || !_portAdditive || d.OffsetMs == long.MinValue || remaining < 2) return;
+        if (!_portAdditive || d.OffsetMs == long.MinValue || remaining < 2) return;
         // Its scan starts where the perturb slot now points (past the latest choice by i + 2, or by a random bump) with
         // the port offset of its latest connect (the time seed changes every 10 s), and takes the first free port of the
         // first pass's parity from there — or, when that parity is full (at high occupancy it is, but for the ports that
