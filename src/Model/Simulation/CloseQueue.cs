@@ -35,6 +35,7 @@ internal sealed class CloseQueue
     // coarse level: windows _window + 1 .. _window + coarse − 1, each a list of chunks (slot = window & coarse mask)
     private readonly int _coarseMask;
     private readonly Slot[] _slots;
+    private long _coarseFirst = -1;       // the first non-empty coarse window when known, else −1
     private Item[] _chunks = new Item[ChunkSize * 4];
     private int[] _chunkNext = new int[4];
     private int _freeChunk = -1, _usedChunks, _coarseCount;
@@ -202,8 +203,13 @@ internal sealed class CloseQueue
     /// <summary>The earliest time of the coarse level (which must not be empty): that of its first non-empty window, <paramref name="window"/>.</summary>
     private double CoarseMinTime(out long window)
     {
-        long w = _window + 1;
-        while (_slots[(int)(w & _coarseMask)].Count == 0) w++;
+        long w = _coarseFirst;
+        if (w < 0)
+        {
+            w = _window + 1;
+            while (_slots[(int)(w & _coarseMask)].Count == 0) w++;
+            _coarseFirst = w;
+        }
         window = w;
         return _slots[(int)(w & _coarseMask)].Min;
     }
@@ -212,6 +218,7 @@ internal sealed class CloseQueue
     private void Sort(long window)
     {
         _window = window;
+        _coarseFirst = -1;
         ref var slot = ref _slots[(int)(window & _coarseMask)];
         int n = slot.Count;
         if (_bucketOf.Length < n)
@@ -279,6 +286,7 @@ internal sealed class CloseQueue
     /// <summary>Appends a close to the chunk list of coarse window <paramref name="window"/>.</summary>
     private void AddCoarse(long window, double time, int socket, int dest)
     {
+        if (_coarseCount == 0 || window < _coarseFirst) _coarseFirst = window; // (an unknown first window, −1, stays unknown)
         ref var slot = ref _slots[(int)(window & _coarseMask)];
         if (time < slot.Min) slot.Min = time;
         int tail = slot.Tail;
