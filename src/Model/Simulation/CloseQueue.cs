@@ -36,8 +36,8 @@ internal sealed class CloseQueue
     private readonly int _coarseMask;
     private readonly Slot[] _slots;
     private long _coarseFirst = -1;       // the first non-empty coarse window when known, else −1
-    private Item[] _chunks = new Item[ChunkSize * 4];
-    private int[] _chunkNext = new int[4];
+    private Item[] _chunks;
+    private int[] _chunkNext;
     private int _freeChunk = -1, _usedChunks, _coarseCount;
     private readonly Heap _late = new(), _far = new();
     private double _lateMin = double.PositiveInfinity, _farMin = double.PositiveInfinity; // the heaps' earliest times (+∞ when empty)
@@ -66,8 +66,14 @@ internal sealed class CloseQueue
     /// <param name="bucketWidthMs">Bucket width (ms, &gt; 0); about the time in which one close falls is best.</param>
     /// <param name="buckets">Buckets per window (rounded up to a power of two, 16 .. 2^16).</param>
     /// <param name="windows">Coarse slots (rounded up to a power of two, 2 .. 2^16); windows × buckets × width should span most lifetimes.</param>
-    public CloseQueue(double bucketWidthMs = 1.0, int buckets = 1024, int windows = 64)
+    /// <param name="expectedPending">About how many closes will be pending at once (the chunks' first capacity; they grow past it).</param>
+    public CloseQueue(double bucketWidthMs = 1.0, int buckets = 1024, int windows = 64, int expectedPending = 0)
     {
+        // the pending closes' chunks, an eighth more, and a part-filled last chunk per window that holds any
+        long pending = Math.Max(0, expectedPending);
+        int chunks = (int)Math.Clamp(pending / ChunkSize + pending / (8L * ChunkSize) + Math.Min(Math.Max(windows, 2), pending), 4, 1 << 16);
+        _chunks = new Item[chunks * ChunkSize];
+        _chunkNext = new int[chunks];
         _perWidth = 1.0 / (double.IsFinite(bucketWidthMs) && bucketWidthMs > 0 ? bucketWidthMs : 1.0);
         _fineBits = 4;
         while ((1 << _fineBits) < buckets && _fineBits < 16) _fineBits++;
@@ -82,7 +88,8 @@ internal sealed class CloseQueue
     /// <summary>
     /// A queue sized for closes arriving at <paramref name="ratePerMs"/> per ms that live <paramref name="meanLifetimeMs"/>
     /// on average: about one close per bucket; windows of a sixteenth of the mean lifetime (so that few closes fall
-    /// into the window being read), 16 .. 2^12 buckets, and as many windows as 8 mean lifetimes take.
+    /// into the window being read), 16 .. 2^12 buckets, and as many windows as 8 mean lifetimes take; room for the
+    /// closes pending at once by Little's law (rate × mean lifetime), so that the chunks are not copied as they fill.
     /// </summary>
     public static CloseQueue For(double ratePerMs, double meanLifetimeMs)
     {
@@ -91,7 +98,8 @@ internal sealed class CloseQueue
         double perLifetime = Math.Max(meanLifetimeMs, width) / width; // buckets in a mean lifetime
         int ring = (int)Math.Clamp(perLifetime / 16, 16, 1 << 12);
         double windows = Math.Clamp(8.0 * perLifetime / ring + 2, 2, 1 << 16);
-        return new CloseQueue(width, ring, (int)windows);
+        double pending = ratePerMs * meanLifetimeMs; // Little's law
+        return new CloseQueue(width, ring, (int)windows, (int)Math.Min(pending, 1 << 24));
     }
 
     /// <summary>Number of pending closes.</summary>

@@ -78,7 +78,7 @@ public static class WorkloadSimulation
         var step = new StepAccumulator(k);
         var steps = ImmutableArray.CreateBuilder<WorkloadStep>();
         var fill = ImmutableArray.CreateBuilder<int>();
-        var cpuSamples = new List<double>();
+        var cpuSamples = new List<double>((int)Math.Clamp(double.IsFinite(expectedArrivals) ? expectedArrivals : 0, 16, CpuSampleCap));
 
         var arrivals = spec.Arrivals;
         bool fixedArrivals = arrivals.Kind == ArrivalKind.Fixed;
