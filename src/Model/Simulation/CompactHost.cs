@@ -13,7 +13,7 @@ namespace PortSelection.Model.Simulation;
 /// integer handles (destination id and local port: a connection is its 4-tuple), the ehash chains as member lists per
 /// bucket (<see cref="EhashChains"/>), the owners of each local port as a count, and the same port indexes as <see cref="KernelHost"/>'s tables (<see cref="NetnsBindIndex"/>, per destination a
 /// live <see cref="PortCostMap"/> and a <see cref="TimeWaitPortMap"/>), so that <see cref="FastConnectScan"/> runs
-/// unchanged over them. Every connect gives the same port, counters and state change as <see cref="KernelHost"/> does
+/// unchanged over them (its lean lane of era E without chain positions written out: <see cref="LeanEraEScan"/>). Every connect gives the same port, counters and state change as <see cref="KernelHost"/> does
 /// for the operations of a simulation — a differential property compares whole simulations on both. (Built without chain
 /// nodes, the ehash chains are not kept and only the chain-node counter differs: it reads 0.)
 /// </summary>
@@ -57,6 +57,7 @@ internal sealed class CompactHost
     private readonly TimeWaitPortMap _emptyTimeWait = new();
     private readonly PortRange _scanRange;             // the range every connect scans (per-socket range applied)
     private readonly int _firstParityUsable;           // ports of the first scan pass's parity in the scan range, neither reserved nor listening
+    private readonly bool _leanEraE;                   // connects may take LeanEraEScan (see the constructor)
     private bool _presentKept;                         // the bucket map (_bind.Present) follows _owners: see UnitBuckets
     private readonly Dictionary<Destination, int> _destinationIds = [];
     private Dest[] _dests = [];
@@ -97,6 +98,9 @@ internal sealed class CompactHost
         // While no scan can leave the lean lane — no listening port, no reserved port in the range, no TIME_WAIT — no scan
         // reads the bucket map (Tables.UnitBuckets): it is kept only from the first TIME_WAIT (rebuilt from the owners).
         _presentKept = _bind.BindOwnedCount > 0 || (_config.Reserved.Count > 0 && _config.Reserved.AnyInRange(_scanRange.Low, _scanRange.High));
+        // The lean lane of FastConnectScan with nothing in the namespace to leave it for (no listening port, no reserved
+        // port in the range; a destination's TIME_WAIT and chain positions are checked per connect): written out for era E.
+        _leanEraE = !_presentKept && !_socketRange.IsSet && LeanEraEScan.Fits(_profile, _scanRange.Low, _scanRange.High);
     }
 
     /// <summary>True when <see cref="CompactHost"/> models <paramref name="spec"/> exactly (else run it on <see cref="KernelHost"/>).</summary>
@@ -143,10 +147,17 @@ internal sealed class CompactHost
             d.Offset = _offsets.PortOffset(d.Destination, nowMs);
             d.OffsetMs = nowMs;
         }
-        var inputs = new ScanInputs(_profile, _config, 0, 0, d.Destination, _socketRange, d.Offset, nowMs);
         var tables = new Tables(this, d, nowMs);
-        int p = FastConnectScan.ScanPort(inputs, _config.Reserved, _bind, d.Live, d.TimeWait ?? _emptyTimeWait,
-            ref tables, _perturb, _draws, out counters, out bool timeWaitReused);
+        int p;
+        bool timeWaitReused = false;
+        if (_leanEraE && (d.TimeWait is null || d.TimeWait.Ports.Count == 0) && !d.Live.HasCosts)
+            p = LeanEraEScan.Scan(ref tables, d.Live, _scanRange.Low, _scanRange.High, _profile.RcuPreCheck, _perturb, _draws, d.Offset, out counters);
+        else
+        {
+            var inputs = new ScanInputs(_profile, _config, 0, 0, d.Destination, _socketRange, d.Offset, nowMs);
+            p = FastConnectScan.ScanPort(inputs, _config.Reserved, _bind, d.Live, d.TimeWait ?? _emptyTimeWait,
+                ref tables, _perturb, _draws, out counters, out timeWaitReused);
+        }
         takenOver = -1;
         port = p;
         if (p == 0) return -1;
