@@ -202,8 +202,8 @@ internal sealed class CloseQueue
         }
     }
 
-    /// <summary>The connection of the <paramref name="ahead"/>-th next close when it is in the sorted run (a hint for prefetching), else −1.</summary>
-    public int PeekSocket(int ahead = 0) => _runPos + ahead < _runEnd ? _run[_runPos + ahead].Socket : -1;
+    /// <summary>The connection of the next close in the sorted run (a hint for prefetching: it may not be the earliest), else −1.</summary>
+    public int PeekSocket() => _runPos < _runEnd ? _run[_runPos].Socket : -1;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private long BucketOf(double time) => (long)Math.Floor(time * _perWidth);
