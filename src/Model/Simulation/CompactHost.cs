@@ -97,10 +97,11 @@ internal sealed class CompactHost
             if (!_bind.IsBindOwned(p) && !_config.Reserved.Contains(p)) _firstParityUsable++;
         // While no scan can leave the lean lane — no listening port, no reserved port in the range, no TIME_WAIT — no scan
         // reads the bucket map (Tables.UnitBuckets): it is kept only from the first TIME_WAIT (rebuilt from the owners).
-        _presentKept = _bind.BindOwnedCount > 0 || (_config.Reserved.Count > 0 && _config.Reserved.AnyInRange(_scanRange.Low, _scanRange.High));
+        bool leanNamespace = _bind.BindOwnedCount == 0 && !(_config.Reserved.Count > 0 && _config.Reserved.AnyInRange(_scanRange.Low, _scanRange.High));
+        _presentKept = !leanNamespace;
         // The lean lane of FastConnectScan with nothing in the namespace to leave it for (no listening port, no reserved
         // port in the range; a destination's TIME_WAIT and chain positions are checked per connect): written out for era E.
-        _leanEraE = !_presentKept && !_socketRange.IsSet && LeanEraEScan.Fits(_profile, _scanRange.Low, _scanRange.High);
+        _leanEraE = leanNamespace && !_socketRange.IsSet && LeanEraEScan.Fits(_profile, _scanRange.Low, _scanRange.High);
     }
 
     /// <summary>True when <see cref="CompactHost"/> models <paramref name="spec"/> exactly (else run it on <see cref="KernelHost"/>).</summary>

@@ -301,7 +301,7 @@ public sealed class PortCostMap
             return;
         }
         int q = port & 1;
-        if ((cost | (_costs ? 1 : 0)) != 0) // else every record stays clear
+        if (cost != 0 || _costs) // else every record stays clear
         {
             _costs |= cost != 0;
             ref var w = ref _words[port >> 6];
